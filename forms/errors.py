@@ -1,0 +1,22 @@
+"""The few exceptions the library raises. Each subclasses the builtin a caller would catch and carries a
+message a person can act on (Chinese first, English after a slash, as the CLI prints it)."""
+
+from __future__ import annotations
+
+
+class FormsError(ValueError):
+    """Base class: input this project cannot use. The CLI maps it to exit code 2, the service to a 4xx."""
+
+
+class UnknownForm(FormsError):
+    def __init__(self, form_id: str) -> None:
+        self.form_id = form_id
+        super().__init__(f"未知的表单：{form_id!r}（应为 annex1 或 annex2） / unknown form {form_id!r}")
+
+
+class RecordError(FormsError):
+    """A record that cannot be read at all (not JSON, not an object, wrong form id)."""
+
+    def __init__(self, message: str, *, source: str | None = None) -> None:
+        self.source = source
+        super().__init__(f"{source}: {message}" if source else message)

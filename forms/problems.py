@@ -1,0 +1,84 @@
+"""Problems as data: a code, a Chinese message from one table, the field path and the raw text.
+
+Every layer (normalisers, record loading, extractors, checks) reports what is wrong or unsure with
+``Problem`` objects instead of raising, so that one bad cell never loses the rest of a document.
+Messages live in ``MESSAGES`` keyed by code (as marshmallow keeps ``default_error_messages``); a code's
+message is a ``str.format`` template filled from ``Problem.params``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # the value is unusable: it is null in the record
+    WARN = "warn"  # the value was kept but a person should look (unsure, converted, suspicious)
+    FAIL = "fail"  # a condition of the regulation is not met (checks only)
+
+
+MESSAGES: dict[str, str] = {
+    # record loading
+    "required": "必填项未填写：{label}",
+    "required_if": "{label}：已选择“是”，须填写情况说明",
+    "wrong_type": "{label}：应为{expected}，实际为 {raw}",
+    "unknown_field": "未知字段：{path}（表单中没有此项，已忽略）",
+    "unknown_option": "{label}：“{raw}”不是可选项（可选：{options}）",
+    "out_of_range": "{label}：{raw} 超出允许范围（{expected}）",
+    "too_long": "{label}：长度 {length} 字，超过 {max_length} 字的限制",
+    # normalisers
+    "invalid_number": "{label}：无法识别为数字：{raw}",
+    "invalid_money": "{label}：无法识别为金额（万元）：{raw}",
+    "money_in_yuan": "{label}：金额以“元”填写（{raw}），已换算为 {value} 万元，请核对",
+    "money_too_precise": "{label}：金额保留两位小数，{raw} 已按四舍五入处理为 {value}",
+    "negative": "{label}：不应为负数：{raw}",
+    "not_integer": "{label}：应为整数：{raw}",
+    "invalid_percent": "{label}：无法识别为百分比：{raw}",
+    "percent_ambiguous": "{label}：百分比 {raw} 含义不明确（是 {raw}% 还是 {alt}%？），请核对",
+    "invalid_date": "{label}：无法识别为日期：{raw}（应如 2025年3月1日、2025-03-01）",
+    "invalid_year": "{label}：无法识别为年份：{raw}",
+    "invalid_bool": "{label}：应为“是”或“否”：{raw}",
+    "bool_conflict": "{label}：“是”和“否”同时被勾选：{raw}",
+    "choice_conflict": "{label}：单选项被勾选了多个：{raw}",
+    "other_text_missing": "{label}：勾选了“其他”但未说明",
+    "invalid_uscc": "{label}：统一社会信用代码不符合 GB 32100-2015：{raw}（{reason}）",
+    "invalid_mobile": "{label}：手机号码应为以1开头的11位数字：{raw}",
+    "invalid_phone": "{label}：无法识别为电话号码：{raw}",
+    "invalid_email": "{label}：电子邮箱格式不正确：{raw}",
+    "invalid_postcode": "{label}：邮政编码应为6位数字：{raw}",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with, or unsure about, one value."""
+
+    code: str
+    severity: Severity = Severity.ERROR
+    field: str | None = None  # dotted path, e.g. "applicant.staff_total" or "performance.cases.2.title"
+    raw: str | None = None  # the text as found, for a person to compare
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        template = MESSAGES.get(self.code, self.code)
+        values = {"label": self.field or "", "raw": self.raw, **self.params}
+        try:
+            return template.format(**values)
+        except (KeyError, IndexError):
+            return template
+
+    def at(self, field_path: str, **params: Any) -> Problem:
+        """The same problem placed on a field (normalisers do not know where their text came from)."""
+        return Problem(self.code, self.severity, field_path, self.raw, {**self.params, **params})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "code": self.code,
+            "severity": str(self.severity),
+            "message": self.message,
+            "raw": self.raw,
+        }
