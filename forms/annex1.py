@@ -4,7 +4,8 @@ Mirrors ``shared/spec/annex1.md`` row by row. Edit here to change a label, add a
 """
 
 from forms import options as opt
-from forms.model import Field, FieldType as T, FormDef, Section
+from forms.model import Field, FormDef, Section
+from forms.model import FieldType as T
 
 ANNEX1 = FormDef(
     id="annex1",
@@ -39,7 +40,14 @@ ANNEX1 = FormDef(
             (
                 Field("name", "单位名称", T.TEXT, required=True, variants=("申报单位名称",)),
                 Field("uscc", "统一社会信用代码", T.TEXT, required=True, max_length=18),
-                Field("nature", "单位性质", T.CHOICE, required=True, options=opt.UNIT_NATURES),
+                Field(
+                    "nature",
+                    "单位性质",
+                    T.CHOICE,
+                    required=True,
+                    options=opt.UNIT_NATURES,
+                    other_key="nature_other",
+                ),
                 Field("independent_legal_person", "是否具有独立法人资格", T.BOOL, required=True),
                 Field("is_branch", "是否为分支机构", T.BOOL, required=True),
                 Field("established", "成立时间", T.DATE, required=True, variants=("成立日期",)),
@@ -49,17 +57,43 @@ ANNEX1 = FormDef(
                 Field("postcode", "邮政编码", T.TEXT, max_length=6, variants=("邮编",)),
                 Field("parent", "上级主管部门或所属集团", T.TEXT),
                 Field("legal_rep_name", "法定代表人", T.TEXT, required=True),
-                Field("legal_rep_title", "职务", T.TEXT, required=True, context="法定代表人",
-                      variants=("法定代表人职务",)),
-                Field("legal_rep_phone", "联系电话", T.TEXT, required=True, context="法定代表人",
-                      variants=("法定代表人联系电话", "法定代表人电话")),
+                Field(
+                    "legal_rep_title",
+                    "职务",
+                    T.TEXT,
+                    required=True,
+                    context="法定代表人",
+                    variants=("法定代表人职务",),
+                ),
+                Field(
+                    "legal_rep_phone",
+                    "联系电话",
+                    T.TEXT,
+                    required=True,
+                    context="法定代表人",
+                    variants=("法定代表人联系电话", "法定代表人电话"),
+                ),
                 Field("contact_name", "联系人", T.TEXT),
                 Field("contact_title", "职务", T.TEXT, context="联系人", variants=("联系人职务",)),
-                Field("contact_phone", "固定电话", T.TEXT, context="联系人", variants=("联系人固定电话", "座机")),
-                Field("contact_mobile", "手机", T.TEXT, required=True, context="联系人",
-                      variants=("联系人手机", "手机号码", "移动电话")),
-                Field("contact_email", "电子邮箱", T.TEXT, required=True, context="联系人",
-                      variants=("联系人电子邮箱", "邮箱", "电子邮件", "E-mail", "Email")),
+                Field(
+                    "contact_phone", "固定电话", T.TEXT, context="联系人", variants=("联系人固定电话", "座机")
+                ),
+                Field(
+                    "contact_mobile",
+                    "手机",
+                    T.TEXT,
+                    required=True,
+                    context="联系人",
+                    variants=("联系人手机", "手机号码", "移动电话"),
+                ),
+                Field(
+                    "contact_email",
+                    "电子邮箱",
+                    T.TEXT,
+                    required=True,
+                    context="联系人",
+                    variants=("联系人电子邮箱", "邮箱", "电子邮件", "E-mail", "Email"),
+                ),
                 Field("main_business", "主营业务", T.PROSE, required=True),
                 Field("revenue_total", "上年度营业收入（万元）", T.WAN, required=True, unit="万元"),
                 Field("revenue_itb", "其中：产业技术基础服务收入（万元）", T.WAN, required=True, unit="万元"),
@@ -67,16 +101,35 @@ ANNEX1 = FormDef(
                 Field("total_assets", "资产总额（万元）", T.WAN, unit="万元"),
                 Field("net_assets", "净资产（万元）", T.WAN, unit="万元"),
                 Field("staff_total", "从业人员总数（人）", T.INT, required=True, unit="人"),
-                Field("staff_senior", "其中：硕士及以上学历或中级及以上职称人员（人）", T.INT, required=True,
-                      unit="人"),
+                Field(
+                    "staff_senior",
+                    "其中：硕士及以上学历或中级及以上职称人员（人）",
+                    T.INT,
+                    required=True,
+                    unit="人",
+                ),
                 Field("staff_qualified", "具有从业资质和科研成果人员（人）", T.INT, required=True, unit="人"),
-                Field("equipment_count", "技术服务仪器设备（含软件）台套数", T.INT, required=True, unit="台套"),
-                Field("equipment_value", "技术服务仪器设备（含软件）原值（万元）", T.WAN, required=True,
-                      unit="万元"),
-                Field("service_revenue", "年产业技术基础相关服务收入（万元）", T.WAN, required=True, unit="万元"),
+                Field(
+                    "equipment_count", "技术服务仪器设备（含软件）台套数", T.INT, required=True, unit="台套"
+                ),
+                Field(
+                    "equipment_value",
+                    "技术服务仪器设备（含软件）原值（万元）",
+                    T.WAN,
+                    required=True,
+                    unit="万元",
+                ),
+                Field(
+                    "service_revenue", "年产业技术基础相关服务收入（万元）", T.WAN, required=True, unit="万元"
+                ),
                 Field("site_area", "服务场所面积（平方米）", T.M2, unit="平方米"),
-                Field("removed_within_3y", "近3年是否被移出服务平台名录", T.BOOL, required=True,
-                      variants=("近三年是否被移出服务平台名录",)),
+                Field(
+                    "removed_within_3y",
+                    "近3年是否被移出服务平台名录",
+                    T.BOOL,
+                    required=True,
+                    variants=("近三年是否被移出服务平台名录",),
+                ),
                 Field("parent_is_platform", "上级法人单位是否已被认定为服务平台", T.BOOL, required=True),
             ),
         ),
@@ -84,14 +137,37 @@ ANNEX1 = FormDef(
             "platform",
             "二、平台基本情况",
             (
-                Field("service_fields", "服务行业领域", T.MULTI, required=True, options=opt.SERVICE_FIELDS),
+                Field(
+                    "service_fields",
+                    "服务行业领域",
+                    T.MULTI,
+                    required=True,
+                    options=opt.SERVICE_FIELDS,
+                    other_key="service_fields_other",
+                ),
                 Field("main_field", "主要服务行业领域", T.CHOICE, required=True, options=opt.SERVICE_FIELDS),
-                Field("service_scopes", "服务范围", T.MULTI, required=True, options=opt.SERVICE_SCOPES),
+                Field(
+                    "service_scopes",
+                    "服务范围",
+                    T.MULTI,
+                    required=True,
+                    options=opt.SERVICE_SCOPES,
+                    other_key="service_scopes_other",
+                ),
                 Field("service_since", "开始从事产业技术基础服务时间", T.DATE, required=True),
-                Field("summary", "平台简介（定位、主要服务内容、服务对象，不超过1000字）", T.PROSE, required=True,
-                      max_length=1000),
-                Field("mechanism", "运行机制（组织架构、管理制度、开放共享与收费机制、质量管理体系）", T.PROSE,
-                      required=True),
+                Field(
+                    "summary",
+                    "平台简介（定位、主要服务内容、服务对象，不超过1000字）",
+                    T.PROSE,
+                    required=True,
+                    max_length=1000,
+                ),
+                Field(
+                    "mechanism",
+                    "运行机制（组织架构、管理制度、开放共享与收费机制、质量管理体系）",
+                    T.PROSE,
+                    required=True,
+                ),
                 Field(
                     "cooperation",
                     "与产业联盟、行业协会、高校、科研院所、企业等的合作情况",

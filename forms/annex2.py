@@ -5,7 +5,8 @@ Mirrors ``shared/spec/annex2.md``. ``report_year`` is the year N reported on; th
 """
 
 from forms import options as opt
-from forms.model import Field, FieldType as T, FormDef, Section
+from forms.model import Field, FormDef, Section
+from forms.model import FieldType as T
 
 
 def _metric(key: str, label: str, unit: str, item_type: T) -> Field:
@@ -35,17 +36,48 @@ ANNEX2 = FormDef(
                 Field("uscc", "统一社会信用代码", T.TEXT, required=True, max_length=18),
                 Field("batch", "认定批次", T.TEXT, required=True),
                 Field("listed_year", "认定年份", T.YEAR, required=True),
-                Field("service_fields", "服务行业领域", T.MULTI, required=True, options=opt.SERVICE_FIELDS),
-                Field("service_scopes", "服务范围", T.MULTI, required=True, options=opt.SERVICE_SCOPES),
+                Field(
+                    "service_fields",
+                    "服务行业领域",
+                    T.MULTI,
+                    required=True,
+                    options=opt.SERVICE_FIELDS,
+                    other_key="service_fields_other",
+                ),
+                Field(
+                    "service_scopes",
+                    "服务范围",
+                    T.MULTI,
+                    required=True,
+                    options=opt.SERVICE_SCOPES,
+                    other_key="service_scopes_other",
+                ),
                 Field("region", "所在地区", T.TEXT, required=True),
-                Field("competent_authority", "省级工业和信息化主管部门或中央管理企业", T.TEXT, required=True,
-                      variants=("主管部门",)),
+                Field(
+                    "competent_authority",
+                    "省级工业和信息化主管部门或中央管理企业",
+                    T.TEXT,
+                    required=True,
+                    variants=("主管部门",),
+                ),
                 Field("contact_name", "联系人", T.TEXT, required=True),
                 Field("contact_phone", "固定电话", T.TEXT, context="联系人", variants=("联系电话", "座机")),
-                Field("contact_mobile", "手机", T.TEXT, required=True, context="联系人",
-                      variants=("手机号码", "移动电话")),
-                Field("contact_email", "电子邮箱", T.TEXT, required=True, context="联系人",
-                      variants=("邮箱", "电子邮件", "E-mail", "Email")),
+                Field(
+                    "contact_mobile",
+                    "手机",
+                    T.TEXT,
+                    required=True,
+                    context="联系人",
+                    variants=("手机号码", "移动电话"),
+                ),
+                Field(
+                    "contact_email",
+                    "电子邮箱",
+                    T.TEXT,
+                    required=True,
+                    context="联系人",
+                    variants=("邮箱", "电子邮件", "E-mail", "Email"),
+                ),
                 Field("fill_date", "填报日期", T.DATE, required=True),
             ),
         ),
@@ -109,7 +141,13 @@ ANNEX2 = FormDef(
             "plan",
             "三、本年度工作目标和计划",
             (
-                Field("target_revenue_itb", "产业技术基础服务收入目标（万元）", T.WAN, required=True, unit="万元"),
+                Field(
+                    "target_revenue_itb",
+                    "产业技术基础服务收入目标（万元）",
+                    T.WAN,
+                    required=True,
+                    unit="万元",
+                ),
                 Field("target_clients", "服务企业数目标（家）", T.INT, required=True, unit="家"),
                 Field("target_investment", "能力建设投入计划（万元）", T.WAN, unit="万元"),
                 Field("tasks", "重点任务与措施", T.PROSE, required=True),
@@ -119,11 +157,19 @@ ANNEX2 = FormDef(
             "changes",
             "四、变更与重大事项",
             (
-                Field("changed", "本年度是否发生负责人、隶属关系、服务行业领域或服务范围变更", T.BOOL,
-                      required=True),
+                Field(
+                    "changed",
+                    "本年度是否发生负责人、隶属关系、服务行业领域或服务范围变更",
+                    T.BOOL,
+                    required=True,
+                ),
                 Field("change_details", "变更情况及报备情况", T.PROSE, required_if="changed"),
-                Field("legal_entity_changed", "依托单位是否发生合并、拆分等法人主体重大变更", T.BOOL,
-                      required=True),
+                Field(
+                    "legal_entity_changed",
+                    "依托单位是否发生合并、拆分等法人主体重大变更",
+                    T.BOOL,
+                    required=True,
+                ),
                 Field("incidents", "是否发生安全责任事故或违法违规行为", T.BOOL, required=True),
                 Field("incident_details", "情况说明", T.PROSE, required_if="incidents"),
             ),

@@ -40,10 +40,12 @@ OTHER_OPTION = "其他"
 class Field:
     """One printed field (or one column of a repeating table).
 
-    ``label`` is the text printed on the form; ``variants`` are further spellings a parser accepts (spacing,
-    punctuation and ``（盖章）``-style suffixes are folded anyway, see ``forms.labels``). ``context`` names the
-    label printed before this one in the same row when ``label`` alone is ambiguous (two ``职务`` cells: one
-    after ``法定代表人``, one after ``联系人``).
+    ``label`` is the text printed on the form; ``variants`` are further spellings a parser accepts
+    (spacing, punctuation and ``（盖章）``-style suffixes are folded anyway, see ``forms.labels``).
+    ``context`` names the label printed before this one in the same row when ``label`` alone is
+    ambiguous (two ``职务`` cells: one after ``法定代表人``, one after ``联系人``).
+    ``other_key`` names the sibling text field that holds what was written after a chosen
+    ``其他`` option (``nature_other``).
     """
 
     key: str
@@ -59,14 +61,8 @@ class Field:
     required_if: str | None = None
     variants: tuple[str, ...] = ()
     context: str | None = None
+    other_key: str | None = None
     note: str = ""
-
-    @property
-    def other_key(self) -> str | None:
-        """Key of the free-text sibling that holds the "其他" text, if this field offers 其他."""
-        if self.type in (FieldType.CHOICE, FieldType.MULTI) and OTHER_OPTION in self.options:
-            return f"{self.key}_other"
-        return None
 
     @property
     def labels(self) -> tuple[str, ...]:

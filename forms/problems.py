@@ -8,7 +8,7 @@ message is a ``str.format`` template filled from ``Problem.params``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field as dataclass_field
 from enum import StrEnum
 from typing import Any
 
@@ -59,7 +59,7 @@ class Problem:
     severity: Severity = Severity.ERROR
     field: str | None = None  # dotted path, e.g. "applicant.staff_total" or "performance.cases.2.title"
     raw: str | None = None  # the text as found, for a person to compare
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclass_field(default_factory=dict)
 
     @property
     def message(self) -> str:
