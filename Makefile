@@ -10,7 +10,7 @@ PORT ?= 8000
 .PHONY: run test setup system lint format typecheck bench docs clean
 
 run: setup
-	$(PY) -m service.serve --host $(HOST) --port $(PORT)
+	$(VENV)/bin/gunicorn --workers $$(nproc) --bind $(HOST):$(PORT) --timeout 180 "service.app:create_app()"
 
 test: setup
 	$(PY) -m pytest -n 2 --dist loadgroup

@@ -3,6 +3,8 @@ message a person can act on (Chinese first, English after a slash, as the CLI pr
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class FormsError(ValueError):
     """Base class: input this project cannot use. The CLI maps it to exit code 2, the service to a 4xx."""
@@ -20,3 +22,16 @@ class RecordError(FormsError):
     def __init__(self, message: str, *, source: str | None = None) -> None:
         self.source = source
         super().__init__(f"{source}: {message}" if source else message)
+
+
+class InvalidRecord(RecordError):
+    """A record whose values cannot all be used as given (wrong types, unknown options).
+
+    ``errors`` holds the problems as dicts (``field``, ``code``, ``message``, ``raw``) for the API's 422.
+    """
+
+    def __init__(self, problems: list[Any], *, source: str | None = None) -> None:
+        self.errors = [p.to_dict() for p in problems]
+        first = problems[0].message if problems else ""
+        more = f"（另有 {len(problems) - 1} 处）" if len(problems) > 1 else ""
+        super().__init__(f"记录中有无效的值：{first}{more}", source=source)

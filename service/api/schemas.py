@@ -1,0 +1,98 @@
+"""marshmallow schemas of the API's own parameters and answers (records use forms.schema)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+FORMATS = ("docx", "pdf", "xlsx")
+FORM_IDS = ("annex1", "annex2")
+
+
+class FormatQuery(Schema):
+    format = fields.String(
+        load_default="docx",
+        validate=validate.OneOf(FORMATS),
+        metadata={"description": "文档格式：docx、pdf，年度运行情况表另可 xlsx"},
+    )
+
+
+class CheckQuery(Schema):
+    received = fields.Date(
+        load_default=None, metadata={"description": "收到日期（YYYY-MM-DD），年度报告按此判断是否逾期"}
+    )
+
+
+class ParseForm(Schema):
+    form = fields.String(
+        load_default=None, validate=validate.OneOf(FORM_IDS), metadata={"description": "强制按此表单解析"}
+    )
+    checks = fields.Boolean(load_default=False, metadata={"description": "同时运行条件核查"})
+
+
+class UploadFile(Schema):
+    file = fields.Raw(
+        required=True,
+        metadata={"type": "string", "format": "binary", "description": "Word、PDF、Excel 或 JSON 文件"},
+    )
+
+
+class PrefillForm(Schema):
+    year = fields.Integer(
+        required=True, validate=validate.Range(2000, 2100), metadata={"description": "本次填报年度 N"}
+    )
+    format = fields.String(load_default="docx", validate=validate.OneOf(FORMATS))
+
+
+class FormSummary(Schema):
+    id = fields.String()
+    title = fields.String()
+    short_title = fields.String()
+    schema_version = fields.String()
+
+
+class FormDefinition(FormSummary):
+    sections = fields.List(fields.Dict(), metadata={"description": "节、字段、标签、类型、单位、选项"})
+
+
+class Problem(Schema):
+    field = fields.String(allow_none=True)
+    code = fields.String()
+    severity = fields.String()
+    message = fields.String()
+    raw = fields.String(allow_none=True)
+
+
+class CheckResult(Schema):
+    rule = fields.String()
+    article = fields.String()
+    severity = fields.String()
+    passed = fields.Boolean(allow_none=True)
+    message = fields.String()
+    fields_ = fields.List(fields.String(), data_key="fields")
+    value = fields.Raw(allow_none=True)
+    threshold = fields.Raw(allow_none=True)
+
+
+class CheckReport(Schema):
+    form = fields.String()
+    verdict = fields.String(
+        metadata={"description": "eligible/ineligible/incomplete（申报书）或 ok/fail/incomplete"}
+    )
+    verdict_label = fields.String()
+    results = fields.List(fields.Nested(CheckResult))
+    summary = fields.Dict()
+    problems = fields.List(fields.Nested(Problem), metadata={"description": "记录加载时发现的问题"})
+
+
+class ParseResult(Schema):
+    form = fields.String()
+    schema_version = fields.String()
+    record = fields.Dict()
+    problems = fields.List(fields.Nested(Problem))
+    provenance = fields.Dict(metadata={"description": "字段路径 → {file, page, table, row, col}"})
+    checks = fields.List(fields.Nested(CheckResult))
+
+
+class Health(Schema):
+    status = fields.String()
+    libreoffice = fields.Boolean()

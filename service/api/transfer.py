@@ -1,0 +1,57 @@
+"""Request bodies in, documents out: the few HTTP details every endpoint shares."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from flask import Response, request, send_file
+from werkzeug.datastructures import FileStorage
+
+from forms.errors import RecordError
+from forms.model import FormDef
+
+MIMETYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "json": "application/json",
+}
+
+
+def json_body() -> Any:
+    """The request's JSON body; ``RecordError`` (→ 422) when it is missing or not JSON."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        raise RecordError("请求体为空：应为 JSON 记录（Content-Type: application/json）")
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RecordError(f"请求体不是有效的 JSON：{exc}") from None
+
+
+def uploaded_file(name: str = "file") -> FileStorage:
+    upload = request.files.get(name)
+    if upload is None or not upload.filename:
+        raise RecordError(f"缺少上传文件：请以 multipart/form-data 的 {name!r} 字段上传")
+    return upload
+
+
+def download_name(form: FormDef, record: dict[str, Any] | None, fmt: str) -> str:
+    """A Chinese file name: ``<平台名称>-申报书.docx`` (or just ``申报书.docx`` for a blank form)."""
+    name = None
+    if record:
+        name = (record.get("cover") or record.get("header") or {}).get("platform_name")
+    stem = f"{name}-{form.short_title}" if name else form.short_title
+    stem = "".join(ch for ch in stem if ch not in '\\/:*?"<>|\r\n\t')[:80]
+    return f"{stem}.{fmt}"
+
+
+def send_document(content: bytes, fmt: str, filename: str, headers: dict[str, str] | None = None) -> Response:
+    """The document as an attachment; Flask writes RFC 6266 ``filename*=UTF-8''…`` for Chinese names."""
+    response = send_file(
+        io.BytesIO(content), mimetype=MIMETYPES[fmt], as_attachment=True, download_name=filename, max_age=0
+    )
+    response.headers.update(headers or {})
+    return response
