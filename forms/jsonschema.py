@@ -27,7 +27,8 @@ def _scalar(ftype: FieldType, f: Field) -> dict[str, Any]:
         case FieldType.YEAR:
             return {"type": "integer", "minimum": YEAR_RANGE[0], "maximum": YEAR_RANGE[1]}
         case FieldType.WAN:
-            return {"type": "number", "minimum": 0, "multipleOf": 0.01}
+            # not "multipleOf": 0.01 — validators test it by float division and reject 645.3
+            return {"type": "number", "minimum": 0, "description": "万元，保留两位小数"}
         case FieldType.PCT:
             return {"type": "number", "minimum": 0, "maximum": 100}
         case FieldType.M2:

@@ -15,7 +15,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from forms import get_form
+from forms import FORMS, get_form
 from forms.errors import RecordError
 from forms.model import Field, FieldType, FormDef
 from forms.problems import Problem, Severity
@@ -122,9 +122,9 @@ def _form_of(data: Mapping[str, Any], form: FormDef | str | None, source: str | 
     if form is None:
         if named is None:
             raise RecordError('记录缺少 "form"（应为 annex1 或 annex2）', source=source)
-        if not isinstance(named, str):
-            raise RecordError(f'"form" 应为字符串 annex1 或 annex2，实际为 {named!r}', source=source)
-        return get_form(named)
+        if not isinstance(named, str) or named not in FORMS:
+            raise RecordError(f"\"form\" 应为 annex1 或 annex2，实际为 {named!r}", source=source)
+        return FORMS[named]
     fd = resolve_form(form)
     if named is not None and named != fd.id:
         raise RecordError(f"记录的 form 为 {named!r}，与要求的 {fd.id!r} 不一致", source=source)

@@ -42,7 +42,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         name = getattr(exc, "filename", None) or ""
         print(f"itbforms {args.command}: 无法读写文件 {name}：{exc.strerror or exc}", file=sys.stderr)
         return EXIT_UNUSABLE
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -118,7 +118,8 @@ def test_table_rows_that_are_all_blank_are_dropped():
     [
         ([1, 2], None, "JSON 对象"),
         ({"applicant": {}}, None, "缺少"),
-        ({"form": 3}, None, "字符串"),
+        ({"form": 3}, None, "annex1 或 annex2"),
+        ({"form": "annex9"}, None, "annex9"),
         ({"form": "annex2"}, "annex1", "不一致"),
     ],
 )
@@ -127,9 +128,9 @@ def test_unusable_input_raises_a_clear_record_error(data, form, match):
         load_record(data, form, source="x.json")
 
 
-def test_unknown_form_id():
+def test_unknown_form_id_passed_by_the_caller():
     with pytest.raises(UnknownForm, match="annex9"):
-        load_record({"form": "annex9"})
+        load_record({}, "annex9")
 
 
 def test_a_section_that_is_not_an_object_is_a_problem():
