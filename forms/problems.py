@@ -8,7 +8,8 @@ message is a ``str.format`` template filled from ``Problem.params``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from enum import StrEnum
 from typing import Any
 
@@ -48,6 +49,23 @@ MESSAGES: dict[str, str] = {
     "invalid_phone": "{label}：无法识别为电话号码：{raw}",
     "invalid_email": "{label}：电子邮箱格式不正确：{raw}",
     "invalid_postcode": "{label}：邮政编码应为6位数字：{raw}",
+    # normalisers (forms.normalize), added with it
+    "money_in_yi": "{label}：金额以“亿元”填写（{raw}），已换算为 {value} 万元，请核对",
+    "wrong_unit": "{label}：单位应为“{expected}”：{raw}",
+    "bool_word": "{label}：“{raw}”已理解为“{value}”，请核对",
+    "other_text_unchecked": "{label}：填写了“其他”的说明（{other}）但未勾选“其他”，请核对",
+    "postcode_leading_zero": "{label}：邮政编码 {raw} 以数字保存、丢失了开头的0，已补为 {value}，请核对",
+    "ambiguous_marks": "{label}：无法判断勾选标记属于哪一项：{raw}",
+    # extractors (extractor/), added with them
+    "not_found": "{label}：文件中未找到此栏目",
+    "conflict": "{label}：文件中有不一致的多个值（{raw}，位置：{places}），未采用任何一个，请核对",
+    "ambiguous_label": "栏目“{raw}”可能对应多个字段（{paths}），未读取其内容",
+    "undecodable_value": "{label}：文字无法解码（字体无法解码）：{raw}",
+    "scanned_page": "第 {pages} 页为扫描件/无文本层，其中的内容无法读取，请提供可复制文字的 PDF 或 Word 文件",
+    "undecodable_font": "第 {pages} 页的字体无法解码（字体无法解码），内容可能缺失或错误，请提供 Word 文件",
+    "pages_truncated": "文件共 {total} 页，超过 {limit} 页的上限，只读取了前 {limit} 页",
+    "rows_truncated": "工作表“{sheet}”超过 {limit} 行，只读取了前 {limit} 行",
+    "formula_uncached": "工作表“{sheet}”中的公式没有计算结果（{raw}），请在 Excel/WPS 中打开并保存后再上传",
 }
 
 

@@ -123,7 +123,7 @@ def _form_of(data: Mapping[str, Any], form: FormDef | str | None, source: str | 
         if named is None:
             raise RecordError('记录缺少 "form"（应为 annex1 或 annex2）', source=source)
         if not isinstance(named, str) or named not in FORMS:
-            raise RecordError(f"\"form\" 应为 annex1 或 annex2，实际为 {named!r}", source=source)
+            raise RecordError(f'"form" 应为 annex1 或 annex2，实际为 {named!r}', source=source)
         return FORMS[named]
     fd = resolve_form(form)
     if named is not None and named != fd.id:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs (LibreOffice for PDF and .doc conversion, CJK fonts,
-# poppler-utils for pdffonts/pdftoppm) when they are missing. As root it installs them; otherwise it prints
-# the exact apt-get line and goes on (tests that need LibreOffice are then skipped outside CI).
+# poppler-utils for pdffonts/pdftoppm, Chromium for the browser tests) when they are missing. As root it
+# installs them; otherwise it prints the exact apt-get line and goes on (tests that need LibreOffice or
+# Chromium are then skipped outside CI).
 set -euo pipefail
 
 pkgs=()
@@ -9,6 +10,8 @@ command -v soffice >/dev/null 2>&1 || pkgs+=(libreoffice-writer-nogui libreoffic
 command -v pdftoppm >/dev/null 2>&1 || pkgs+=(poppler-utils)
 fc-list ':lang=zh' 2>/dev/null | grep -qi 'Noto Serif CJK' || pkgs+=(fonts-noto-cjk)
 command -v fc-list >/dev/null 2>&1 || pkgs+=(fontconfig)
+[ -x /usr/bin/chromium ] || pkgs+=(chromium)  # the browser the end-to-end tests drive (tests/e2e)
+[ -f /usr/lib/chromium/locales/zh-CN.pak ] || pkgs+=(chromium-l10n)  # its Chinese UI (file pickers, dates)
 for extra in ${EXTRA_DEBIAN_PACKAGES:-}; do
     dpkg -s "$extra" >/dev/null 2>&1 || pkgs+=("$extra")
 done

@@ -15,9 +15,11 @@ from flask import Flask, Response, json
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
+from extractor.bundle_zip import UnsafeBundle
 from extractor.errors import UnreadableFile, UnsupportedFile
 from forms.errors import FormsError, RecordError, UnknownForm
 from office.libreoffice import ConversionError, ConversionTimeout, OfficeMissing
+from service.jobs import JobNotFound, JobNotReady
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,9 @@ class ProblemKind:
 EXCEPTION_PROBLEMS: tuple[tuple[type[Exception], ProblemKind], ...] = (
     (UnknownForm, ProblemKind(404, "unknown-form", "未知的表单")),
     (RecordError, ProblemKind(422, "invalid-record", "记录无效")),
+    (JobNotFound, ProblemKind(404, "job-not-found", "任务不存在")),
+    (JobNotReady, ProblemKind(409, "job-not-done", "任务尚未完成")),
+    (UnsafeBundle, ProblemKind(422, "unsafe-bundle", "压缩包无法处理（损坏或超出限制）")),
     (UnsupportedFile, ProblemKind(415, "unsupported-file", "不支持的文件类型")),
     (UnreadableFile, ProblemKind(422, "unreadable-file", "文件无法读取")),
     (OfficeMissing, ProblemKind(503, "office-unavailable", "文档转换服务不可用")),

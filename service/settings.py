@@ -22,6 +22,17 @@ class Settings:
     max_record_kb: int = 2048  # a JSON record larger than this is not a record
     soffice_timeout_s: float = 60.0  # one LibreOffice conversion
     data_dir: str = "var"  # where the service keeps its own files (bundle jobs, later)
+    # bundle jobs (issue 6): service.jobs, service.jobstore, extractor.bundle_zip
+    jobs_db: str = ""  # SQLite file of the bundle jobs; empty → <data_dir>/jobs.sqlite3
+    job_workers: int = os.cpu_count() or 1  # parser processes of one running job
+    job_concurrency: int = 1  # jobs running at once on this host, all server processes together
+    job_retention_hours: float = 72.0  # finished jobs and their results are deleted after this
+    job_lease_s: float = 30.0  # a running job not heard from for this long was interrupted
+    job_max_attempts: int = 2  # an interrupted job is started again until it has been started this often
+    bundle_max_upload_mb: int = 200  # request body limit of POST /bundles
+    bundle_max_entries: int = 10_000  # files and folders in a bundle, nested zips included
+    bundle_max_total_mb: int = 1024  # uncompressed size of a whole bundle
+    bundle_max_ratio: float = 100.0  # compression ratio of one entry (zip bomb guard)
 
     def __post_init__(self) -> None:
         for f in fields(self):

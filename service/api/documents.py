@@ -13,7 +13,7 @@ from forms import get_form
 from forms.checks import run_checks
 from forms.errors import InvalidRecord, RecordError
 from forms.problems import Severity
-from forms.records import load_record
+from forms.records import dump_record, load_record
 from service.api.schemas import FormatQuery, PrefillForm, UploadFile
 from service.api.transfer import download_name, json_body, send_document, uploaded_file
 from templates.prefill import prefill_annex2
@@ -56,7 +56,7 @@ def fill_form(query: dict[str, Any], form_id: str) -> Response:
 @blp.post("/forms/annex2/prefill")
 @blp.arguments(PrefillForm, location="form")
 @blp.arguments(UploadFile, location="files")
-@blp.response(200, description="预填的年度运行情况表")
+@blp.response(200, description="预填的年度运行情况表（format=json 时为预填的 JSON 记录）")
 def prefill(fields: dict[str, Any], files: dict[str, Any], **_: Any) -> Response:
     """从上年度报告（或申报书）预填本年度的年度运行情况表。上传 JSON 记录或 Word/Excel/PDF 文件。"""
     upload = uploaded_file()
@@ -76,4 +76,7 @@ def prefill(fields: dict[str, Any], files: dict[str, Any], **_: Any) -> Response
         record = prefill_annex2(fields["year"], annex1=source_record)
     form = get_form("annex2")
     fmt = fields["format"]
+    if fmt == "json":  # the pre-filled record itself, for the fill page to load
+        content = json.dumps(dump_record(record, form), ensure_ascii=False, indent=2).encode("utf-8")
+        return send_document(content, fmt, download_name(form, record, fmt))
     return send_document(fill(form, record, fmt), fmt, download_name(form, record, fmt))

@@ -40,7 +40,11 @@ class PrefillForm(Schema):
     year = fields.Integer(
         required=True, validate=validate.Range(2000, 2100), metadata={"description": "本次填报年度 N"}
     )
-    format = fields.String(load_default="docx", validate=validate.OneOf(FORMATS))
+    format = fields.String(
+        load_default="docx",
+        validate=validate.OneOf((*FORMATS, "json")),
+        metadata={"description": "docx、pdf、xlsx，或 json（只返回预填的记录）"},
+    )
 
 
 class FormSummary(Schema):
@@ -68,7 +72,7 @@ class CheckResult(Schema):
     severity = fields.String()
     passed = fields.Boolean(allow_none=True)
     message = fields.String()
-    fields_ = fields.List(fields.String(), data_key="fields")
+    fields_ = fields.List(fields.String(), data_key="fields", attribute="fields")
     value = fields.Raw(allow_none=True)
     threshold = fields.Raw(allow_none=True)
 

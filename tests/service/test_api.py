@@ -166,10 +166,14 @@ def test_parse_without_a_file(client):
 
 def test_upload_above_the_limit_is_413():
     small = create_app({"TESTING": True, "max_upload_mb": 1}).test_client()
-    payload = {"file": (io.BytesIO(b"0" * (2 * 1024 * 1024)), "big.docx")}
-    assert_problem(
-        small.post(f"{API}/parse", data=payload, content_type="multipart/form-data"), 413, "too-large"
+    # a multipart body built by hand: the test client would spill a large one to an unclosed temp file
+    body = (
+        b'--B\r\nContent-Disposition: form-data; name="file"; filename="big.docx"\r\n\r\n'
+        + b"0" * (2 * 1024 * 1024)
+        + b"\r\n--B--\r\n"
     )
+    response = small.post(f"{API}/parse", data=body, content_type="multipart/form-data; boundary=B")
+    assert_problem(response, 413, "too-large")
 
 
 def test_check_eligible_example(client, annex1_json):
@@ -219,7 +223,9 @@ def test_openapi_and_offline_docs(client):
     assert {f"{API}/parse", f"{API}/check", f"{API}/forms/{{form_id}}/fill"} <= set(spec["paths"])
     page = client.get("/docs").get_data(as_text=True)
     assert "/docs/static/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
-    assert client.get("/docs/static/swagger-ui-bundle.js").status_code == 200
+    script = client.get("/docs/static/swagger-ui-bundle.js")
+    assert script.status_code == 200 and b"SwaggerUIBundle" in script.data
+    script.close()
 
 
 def test_health_and_method_not_allowed(client):

@@ -1,0 +1,289 @@
+"""Bundle benchmark: a recommending authority's bundle of 100 units (a complete annex1 ``.docx`` and its PDF
+each, varied from ``examples/annex1.json``) screened end to end — parse, group, compare Word with PDF,
+check, report and 推荐汇总表 — with 1 and with 2 worker processes.
+
+Reported: wall time of each run, the speed-up, and the peak memory of the whole process tree (the
+screening process, the forkserver and the parser processes), sampled from ``/proc`` every 100 ms as the sum
+of RSS (what ``top`` shows; shared pages counted once per process, so an upper bound) and of PSS (shared
+pages divided among their sharers). Targets (issue 6): ≤ 30 s on 2 cores, near-linear scaling, peak RSS
+≤ 500 MB.
+
+The bundle is generated once (LibreOffice makes the 100 PDFs in one batch, about a minute) and cached in
+``out/bench/`` under a key of the example record and the template, so later runs measure only screening.
+Run: ``python -m bench.bundle`` (``make bench`` runs it with the other benchmarks).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / "out" / "bench"
+UNITS = 100
+TARGET_SECONDS_2 = 30.0
+TARGET_RSS_MB = 500.0
+#: Bump when the way the bundle is generated changes (the cache key includes it).
+GENERATOR_VERSION = "1"
+
+NATURES = ("企业", "事业单位", "社会团体")
+REGIONS = ("江苏省", "浙江省", "广东省", "山东省", "四川省", "湖北省", "北京市", "上海市")
+
+
+def _uscc(seq: int) -> str:
+    from forms.uscc import check_character  # noqa: PLC0415
+
+    first17 = f"91{310000 + seq % 90:06d}{seq:09d}"
+    return first17 + check_character(first17)
+
+
+def unit_record(base: dict[str, Any], seq: int) -> dict[str, Any]:
+    """Unit ``seq``: the example application with its own name, code, region and figures (deterministic)."""
+    record = copy.deepcopy(base)
+    name = f"第{seq:03d}检测认证研究院有限公司"
+    record["cover"]["applicant"] = record["applicant"]["name"] = name
+    record["cover"]["platform_name"] = f"第{seq:03d}号产业技术基础公共服务平台"
+    applicant = record["applicant"]
+    applicant["uscc"] = _uscc(seq)
+    applicant["nature"] = NATURES[seq % len(NATURES)]
+    applicant["region"] = REGIONS[seq % len(REGIONS)]
+    applicant["contact_mobile"] = f"139{seq:08d}"
+    staff = 60 + (seq * 37) % 400
+    applicant["staff_total"] = staff
+    applicant["staff_senior"] = staff * (45 + seq % 30) // 100
+    applicant["staff_qualified"] = staff * (55 + seq % 30) // 100
+    revenue = Decimal(3000 + (seq * 613) % 9000).quantize(Decimal("0.01"))
+    itb = (revenue * Decimal(50 + seq % 45) / 100).quantize(Decimal("0.01"))
+    applicant["revenue_total"], applicant["revenue_itb"], applicant["service_revenue"] = revenue, itb, itb
+    applicant["itb_share"] = (itb / revenue * 100).quantize(Decimal("0.01"))
+    applicant["equipment_value"] = Decimal(800 + (seq * 997) % 20000).quantize(Decimal("0.01"))
+    return record
+
+
+def _key() -> str:
+    from templates.build import template_path  # noqa: PLC0415
+
+    digest = hashlib.sha256(GENERATOR_VERSION.encode())
+    digest.update((ROOT / "examples" / "annex1.json").read_bytes())
+    digest.update(Path(template_path("annex1")).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build_bundle(units: int = UNITS) -> Path:
+    """The benchmark bundle (generated once, then cached)."""
+    from forms.records import load_record  # noqa: PLC0415
+    from templates.render import fill, fill_pdfs  # noqa: PLC0415
+
+    path = CACHE / f"bundle-{units}-{_key()}.zip"
+    if path.exists():
+        return path
+    CACHE.mkdir(parents=True, exist_ok=True)
+    base = load_record(json.loads((ROOT / "examples" / "annex1.json").read_text(encoding="utf-8"))).record
+    records = [unit_record(base, seq) for seq in range(1, units + 1)]
+    started = time.monotonic()
+    print(f"生成 {units} 个单位的 Word 与 PDF（LibreOffice 一次批量转换）…", file=sys.stderr)
+    pdfs = fill_pdfs([("annex1", r) for r in records])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for seq, (record, pdf) in enumerate(zip(records, pdfs, strict=True), 1):
+            folder = f"{seq:03d}-{record['applicant']['name']}"
+            zf.writestr(f"{folder}/申报书.docx", fill("annex1", record, "docx"))
+            zf.writestr(f"{folder}/申报书（盖章）.pdf", pdf)
+    partial = path.with_suffix(".part")
+    partial.write_bytes(buffer.getvalue())
+    partial.replace(path)
+    print(f"已生成 {path}（{time.monotonic() - started:.0f} 秒）", file=sys.stderr)
+    return path
+
+
+# --- measuring -------------------------------------------------------------------------------------------
+
+
+def _tree() -> dict[int, list[int]]:
+    """parent pid → child pids, from ``/proc/*/stat``."""
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            stat = _stat(int(entry))
+            if stat:
+                tree.setdefault(int(stat[1]), []).append(int(entry))
+    return tree
+
+
+def _stat(pid: int) -> list[str]:
+    """The fields of ``/proc/<pid>/stat`` after the command name (state, ppid, …), or [] once it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return []
+
+
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in kB; (0, 0) once it is gone."""
+    rss = pss = 0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Rss:"):
+                rss = int(line.split()[1])
+            elif line.startswith("Pss:"):
+                pss = int(line.split()[1])
+    except OSError:
+        pass
+    return rss, pss
+
+
+def sample(root: int, cpu: dict[int, float]) -> tuple[int, int]:
+    """(RSS, PSS) in kB summed over ``root`` and its descendants; each one's CPU seconds go to ``cpu``."""
+    tree = _tree()
+    tick = os.sysconf("SC_CLK_TCK")
+    todo, rss, pss = [root], 0, 0
+    while todo:
+        pid = todo.pop()
+        r, p = _memory_kb(pid)
+        rss, pss = rss + r, pss + p
+        stat = _stat(pid)
+        if stat:  # utime and stime are fields 14 and 15 of the whole line (11 and 12 after the name)
+            cpu[pid] = max(cpu.get(pid, 0.0), (int(stat[11]) + int(stat[12])) / tick)
+        todo.extend(tree.get(pid, []))
+    return rss, pss
+
+
+def measure(bundle: Path, workers: int) -> dict[str, Any]:
+    """Screen ``bundle`` in a fresh process with ``workers`` parsers: its time, the CPU time of its process
+    tree (a process's last 0.1 s may be missed) and the tree's peak memory."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "bench.bundle", "--screen", str(bundle), "--workers", str(workers)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    peak_rss = peak_pss = 0
+    cpu: dict[int, float] = {}
+    while child.poll() is None:
+        rss, pss = sample(child.pid, cpu)
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+        time.sleep(0.1)
+    out, _ = child.communicate()
+    if child.returncode != 0:
+        raise SystemExit(f"screening with {workers} workers failed (exit {child.returncode})")
+    result = json.loads(out.strip().splitlines()[-1])
+    return {
+        **result,
+        "workers": workers,
+        "cpu_seconds": sum(cpu.values()),
+        "peak_rss_mb": peak_rss / 1024,
+        "peak_pss_mb": peak_pss / 1024,
+    }
+
+
+def screen(bundle: Path, workers: int) -> dict[str, Any]:
+    """What the measured process does: everything ``itbforms bundle`` does, timed."""
+    from extractor.bundle import screen_bundle  # noqa: PLC0415
+    from templates.summary import summary_xlsx  # noqa: PLC0415
+
+    started = time.monotonic()
+    report = screen_bundle(bundle, name=bundle.name, workers=workers)
+    data = report.to_dict()
+    summary = summary_xlsx(data)
+    seconds = time.monotonic() - started
+    counts = data["counts"]
+    return {
+        "seconds": seconds,
+        "counts": counts,
+        "summary_bytes": len(summary),
+        "parse_seconds": report.seconds,
+    }
+
+
+README = Path(__file__).with_name("README.md")
+BEGIN, END = "<!-- bench-bundle:begin -->", "<!-- bench-bundle:end -->"
+
+
+def run(units: int = UNITS) -> tuple[str, bool]:
+    """Measure with 1 and 2 workers; the Markdown section for bench/README.md and whether targets are met."""
+    import platform  # noqa: PLC0415
+    from datetime import datetime  # noqa: PLC0415
+
+    bundle = build_bundle(units)
+    load = os.getloadavg()[0]
+    results = [measure(bundle, 1), measure(bundle, 2)]
+    one, two = results
+    counts = one["counts"]
+    stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    lines = [
+        "## Bundle screening (issue 6: 批量审核)",
+        "",
+        f"Measured {stamp}, {os.cpu_count()} CPUs, Python {platform.python_version()}: a generated bundle "
+        f"of {units} units (a complete annex1 `.docx` and its PDF each, {counts['files']} files), screened "
+        "end to end by `python -m bench.bundle` (parse, group, Word/PDF comparison, V-/E- checks, JSON "
+        "report and 推荐汇总表) in a fresh process; CPU time and peak memory of the whole process tree "
+        f"sampled every 100 ms. Load average when it started: {load:.1f} (other work on the machine "
+        "stretches the wall times; the CPU times are what the screening itself costs).",
+        "",
+        "| worker processes | wall time (s) | speed-up | CPU time of the tree (s) | peak RSS, sum (MB) "
+        "| peak PSS, sum (MB) |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['workers']} | {r['seconds']:.1f} | {one['seconds'] / r['seconds']:.2f}× | "
+            f"{r['cpu_seconds']:.1f} | {r['peak_rss_mb']:.0f} | {r['peak_pss_mb']:.0f} |"
+        )
+    ok = (
+        two["seconds"] <= TARGET_SECONDS_2
+        and max(r["peak_rss_mb"] for r in results) <= TARGET_RSS_MB
+        and counts["units"] == units
+    )
+    lines += [
+        "",
+        f"Targets: ≤ {TARGET_SECONDS_2:.0f} s with 2 workers, near-linear scaling, peak RSS ≤ "
+        f"{TARGET_RSS_MB:.0f} MB — {'met' if ok else 'NOT met'}. Units: {counts['units']} "
+        f"(符合 {counts['eligible']}, 不符合 {counts['ineligible']}, 待补充 {counts['incomplete']}); "
+        f"with Word/PDF differences: {counts['with_differences']}.",
+    ]
+    return "\n".join(lines), ok
+
+
+def write_readme(text: str) -> None:
+    """Replace this benchmark's section of bench/README.md (or append it)."""
+    current = README.read_text(encoding="utf-8") if README.exists() else ""
+    if BEGIN in current and END in current:
+        head, _, rest = current.partition(BEGIN)
+        _, _, tail = rest.partition(END)
+        updated = f"{head}{BEGIN}\n{text}\n{END}{tail}"
+    else:
+        updated = f"{current.rstrip()}\n\n{BEGIN}\n{text}\n{END}\n".lstrip()
+    README.write_text(updated, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.bundle", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--units", type=int, default=UNITS, help=f"units in the bundle (default {UNITS})")
+    parser.add_argument("--no-write", action="store_true", help="print only, do not update bench/README.md")
+    parser.add_argument("--screen", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.screen:
+        print(json.dumps(screen(args.screen, args.workers)))
+        return 0
+    text, _ = run(args.units)
+    print(text)
+    if not args.no_write:
+        write_readme(text)
+        print(f"\n(written to {README.relative_to(ROOT)})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

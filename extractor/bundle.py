@@ -1,0 +1,582 @@
+"""Screening a bundle: a zip of applications → one screened record per unit, with what disagrees or fails.
+
+``screen_bundle`` parses every file of the bundle (in a process pool of ``workers`` when > 1), groups the
+files of one application (same folder, same 统一社会信用代码 — or unit name when the code is missing),
+compares a unit's Word file with its PDF field by field on normalised values, runs the V- and E- checks
+on the unit's record and reports units that appear twice (same code in two applications). A file that is
+not a form, or cannot be read, is listed with the reason: one bad file never fails the bundle.
+
+The JSON report (``BundleReport.to_dict()``) is what the service stores and the 推荐汇总表 is built from
+(``templates.summary``); its shape is documented on ``BundleReport.to_dict``.
+
+With ``workers > 1`` the parsers run in a ``forkserver`` pool (safe from a threaded server, cheap to start:
+the extractor is imported once, in the server). As with any ``multiprocessing`` start method other than
+fork, a *script* that calls ``screen_bundle`` must guard its top level with ``if __name__ == "__main__"``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import posixpath
+import re
+import threading
+import time
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from extractor import parse_bytes
+from extractor.bundle_zip import DEFAULT_BUNDLE_LIMITS, Bundle, BundleEntry, BundleIssue, BundleLimits
+from extractor.errors import UnreadableFile, UnsupportedFile
+from extractor.sniff import sniff
+from forms import ANNEX1
+from forms.checks import CheckReport, jsonable, run_checks
+from forms.errors import FormsError
+from forms.model import Field, FieldType, FormDef
+from forms.problems import Problem
+from forms.records import dump_record
+from forms.uscc import fold_uscc
+
+#: Preference of the file a unit's record is taken from (Word first: its text is exact; the PDF is compared).
+KIND_ORDER = ("docx", "doc", "xlsx", "xls", "pdf")
+WORD_KINDS = frozenset({"docx", "doc", "xlsx", "xls"})
+KIND_LABELS = {"docx": "Word", "doc": "Word", "xlsx": "Excel", "xls": "Excel", "pdf": "PDF"}
+
+VERDICT_LABELS = {"eligible": "符合", "ineligible": "不符合", "incomplete": "待补充"}
+
+#: File states, as the job API shows them.
+FILE_STATES = {
+    "queued": "排队中",
+    "parsed": "已解析",
+    "not_form": "不是表单",
+    "unreadable": "无法读取",
+    "other_form": "不是申报书",
+    "failed": "解析出错",
+    "refused": "已拒绝",
+    "skipped": "已跳过",
+}
+
+_SPACES = re.compile(r"\s+")
+
+
+# --- per-file outcome -------------------------------------------------------------------------------------
+
+
+@dataclass
+class FileOutcome:
+    """What became of one file of the bundle. ``record`` is the typed record when ``status == "parsed"``."""
+
+    index: int
+    name: str
+    folder: str = ""
+    size: int = 0
+    status: str = "queued"
+    kind: str | None = None
+    reason: str | None = None
+    form: str | None = None
+    record: dict[str, dict[str, Any]] | None = None
+    problems: list[Problem] = field(default_factory=list)
+    unit: int | None = None  # seq of the unit the file was assigned to
+    role: str | None = None  # "primary" (the record comes from it) or "compared"
+
+    @property
+    def failed(self) -> bool:
+        return self.status not in ("parsed", "queued", "skipped")
+
+    def state(self) -> dict[str, Any]:
+        """The short form the job API shows while a bundle is being screened."""
+        return {
+            "index": self.index,
+            "name": self.name,
+            "status": self.status,
+            "status_label": FILE_STATES.get(self.status, self.status),
+            "reason": self.reason,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.state(),
+            "folder": self.folder,
+            "size": self.size,
+            "kind": self.kind,
+            "form": self.form,
+            "unit": self.unit,
+            "role": self.role,
+        }
+
+
+def parse_entry(index: int, name: str, folder: str, data: bytes) -> FileOutcome:
+    """Parse one file of a bundle; never raises (the process pool runs this)."""
+    outcome = FileOutcome(index, name, folder, len(data))
+    try:
+        outcome.kind = sniff(data, name)
+        result = parse_bytes(data, name)
+        outcome.kind = result.kind or outcome.kind
+    except UnsupportedFile as exc:
+        outcome.status, outcome.reason = "not_form", exc.reason
+        return outcome
+    except UnreadableFile as exc:
+        outcome.status, outcome.reason = "unreadable", exc.reason
+        return outcome
+    except FormsError as exc:  # a legacy file LibreOffice could not convert, …
+        outcome.status, outcome.reason = "unreadable", str(exc)
+        return outcome
+    except Exception as exc:  # noqa: BLE001  (one bad file must never fail the bundle)
+        outcome.status = "failed"
+        outcome.reason = f"解析时发生内部错误（{type(exc).__name__}），请单独上传此文件核对"
+        return outcome
+    form = result.form
+    outcome.form = form if isinstance(form, str) else form.id
+    outcome.problems = list(result.problems)
+    if outcome.form != ANNEX1.id:
+        outcome.status = "other_form"
+        outcome.reason = "是年度运行情况表（附件2），不是申报书，未纳入推荐汇总"
+        return outcome
+    outcome.status = "parsed"
+    outcome.record = result.record
+    return outcome
+
+
+# --- comparing two records ---------------------------------------------------------------------------------
+
+
+def normalise(value: Any) -> Any:
+    """A value as two extractions of one document should agree on: text without spaces and full-width
+    forms (a PDF breaks lines where Word does not), numbers by value, lists as sets."""
+    if isinstance(value, str):
+        return _SPACES.sub("", unicodedata.normalize("NFKC", value))
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value)).normalize()
+    if isinstance(value, list):
+        return frozenset(normalise(v) for v in value)
+    return value
+
+
+def display(value: Any) -> str:
+    """A value as a person reads it in a list of differences."""
+    if value is None:
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "、".join(display(v) for v in value) if value else "（空）"
+    return str(value)
+
+
+def _leaves(form: FormDef, record: Mapping[str, Any]) -> Iterator[tuple[str, str, Any]]:
+    """``(path, label, value)`` of every value of a typed record (table cells and metric halves apart)."""
+    for section in form.sections:
+        values = record.get(section.key) or {}
+        for f in section.fields:
+            yield from _field_leaves(f"{section.key}.{f.key}", f.label, f, values.get(f.key))
+            if f.other_key:
+                yield f"{section.key}.{f.other_key}", f"{f.label}（其他）", values.get(f.other_key)
+
+
+def _field_leaves(path: str, label: str, f: Field, value: Any) -> Iterator[tuple[str, str, Any]]:
+    if f.type is FieldType.TABLE:
+        rows = value if isinstance(value, list) else []
+        yield f"{path}.rows", f"{label}（行数）", len(rows)
+        for i, row in enumerate(rows, 1):
+            for col in f.columns:
+                cell = row.get(col.key) if isinstance(row, Mapping) else None
+                yield f"{path}.{i - 1}.{col.key}", f"{label} 第{i}行 {col.label}", cell
+    elif f.type is FieldType.METRIC:
+        value = value if isinstance(value, Mapping) else {}
+        yield f"{path}.previous", f"{label}（上年）", value.get("previous")
+        yield f"{path}.current", f"{label}（本年）", value.get("current")
+    else:
+        yield path, label, value
+
+
+def compare_records(
+    form: FormDef, a: Mapping[str, Any], b: Mapping[str, Any], a_file: FileOutcome, b_file: FileOutcome
+) -> list[dict[str, Any]]:
+    """Every field where two typed records of one application disagree (after ``normalise``).
+
+    Rows present in one table only show as a row-count difference plus each cell of the extra rows.
+    """
+    left = {path: (label, value) for path, label, value in _leaves(form, a)}
+    right = {path: (label, value) for path, label, value in _leaves(form, b)}
+    differences = []
+    for path in [*left, *(p for p in right if p not in left)]:
+        label = left[path][0] if path in left else right[path][0]
+        av = left[path][1] if path in left else None
+        bv = right[path][1] if path in right else None
+        if normalise(av) != normalise(bv):
+            differences.append(
+                {
+                    "field": path,
+                    "label": label,
+                    "values": [
+                        {"file": a_file.name, "kind": a_file.kind, "value": display(av)},
+                        {"file": b_file.name, "kind": b_file.kind, "value": display(bv)},
+                    ],
+                }
+            )
+    return differences
+
+
+# --- grouping files into units -----------------------------------------------------------------------------
+
+
+def _uscc_key(record: Mapping[str, Any]) -> str | None:
+    code = (record.get("applicant") or {}).get("uscc")
+    return fold_uscc(code) if isinstance(code, str) and code.strip() else None
+
+
+def _name_key(record: Mapping[str, Any]) -> str | None:
+    for section, key in (("applicant", "name"), ("cover", "applicant")):
+        name = (record.get(section) or {}).get(key)
+        if isinstance(name, str) and name.strip():
+            return normalise(name)
+    return None
+
+
+def _unit_key(outcome: FileOutcome) -> str:
+    record = outcome.record or {}
+    uscc = _uscc_key(record)
+    if uscc:
+        return "uscc:" + uscc
+    name = _name_key(record)
+    return "name:" + name if name else "file:" + outcome.name
+
+
+def _kind_rank(outcome: FileOutcome) -> int:
+    return KIND_ORDER.index(outcome.kind) if outcome.kind in KIND_ORDER else len(KIND_ORDER)
+
+
+def _stem(name: str) -> str:
+    return normalise(posixpath.splitext(posixpath.basename(name))[0])
+
+
+def group_applications(outcomes: Sequence[FileOutcome]) -> list[list[FileOutcome]]:
+    """The parsed files grouped into applications, in input order.
+
+    One application is the files of one folder with the same unit key, at most one Word-like file and one
+    PDF; two Word files of one unit in one folder are two applications (a PDF joins the one with its stem,
+    else the first). Finally a Word-only and a PDF-only application of one folder merge when they name the
+    same unit by code or by name (a misread code in the PDF is then a reported difference, not a new unit).
+    """
+    groups: dict[tuple[str, str], list[FileOutcome]] = defaultdict(list)
+    for o in outcomes:
+        groups[(o.folder, _unit_key(o))].append(o)
+    apps: list[list[FileOutcome]] = []
+    for files in groups.values():
+        words = [o for o in files if o.kind in WORD_KINDS or o.kind is None]
+        pdfs = [o for o in files if o.kind == "pdf"]
+        if len(words) <= 1 and len(pdfs) <= 1:
+            apps.append(files)
+            continue
+        split: list[list[FileOutcome]] = [[w] for w in words]
+        for pdf in pdfs:
+            target = next((a for a in split if _stem(a[0].name) == _stem(pdf.name)), None)
+            if target is None:
+                target = next((a for a in split if not any(o.kind == "pdf" for o in a)), None)
+            if target is None:
+                split.append([pdf])
+            else:
+                target.append(pdf)
+        apps.extend(split)
+    apps = _merge_strays(apps)
+    for app in apps:
+        app.sort(key=lambda o: (_kind_rank(o), o.index))
+    apps.sort(key=lambda app: min(o.index for o in app))
+    return apps
+
+
+def _merge_strays(apps: list[list[FileOutcome]]) -> list[list[FileOutcome]]:
+    """A Word-only and a PDF-only application of one folder that share the unit's code or name: one."""
+
+    def alone(app: list[FileOutcome], pdf: bool) -> bool:
+        return len(app) == 1 and (app[0].kind == "pdf") == pdf
+
+    def keys(app: list[FileOutcome]) -> set[str]:
+        record = app[0].record or {}
+        return {k for k in (_uscc_key(record), _name_key(record)) if k}
+
+    pdfs = [j for j, app in enumerate(apps) if alone(app, pdf=True)]
+    partner: dict[int, int] = {}
+    for i, app in enumerate(apps):
+        if not alone(app, pdf=False):
+            continue
+        for j in pdfs:
+            if j not in partner.values() and apps[j][0].folder == app[0].folder and keys(app) & keys(apps[j]):
+                partner[i] = j
+                break
+    taken = set(partner.values())
+    return [app + (apps[partner[i]] if i in partner else []) for i, app in enumerate(apps) if i not in taken]
+
+
+# --- the report --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Unit:
+    """One application of the bundle: its files, record (from the primary file), checks and findings."""
+
+    seq: int
+    files: list[FileOutcome]
+    report: CheckReport
+    differences: list[dict[str, Any]] = field(default_factory=list)
+    duplicates: list[int] = field(default_factory=list)
+
+    @property
+    def primary(self) -> FileOutcome:
+        return self.files[0]
+
+    @property
+    def record(self) -> dict[str, dict[str, Any]]:
+        return self.primary.record or {}
+
+    @property
+    def verdict(self) -> str:
+        return str(self.report.verdict)
+
+    @property
+    def uscc(self) -> str | None:
+        return (self.record.get("applicant") or {}).get("uscc")
+
+    @property
+    def name(self) -> str | None:
+        applicant = self.record.get("applicant") or {}
+        return applicant.get("name") or (self.record.get("cover") or {}).get("applicant")
+
+    def notes(self) -> list[str]:
+        """Findings of the bundle (not of the regulation) a person must look at, in Chinese."""
+        out = []
+        if self.duplicates:
+            others = "、".join(f"第{seq}项" for seq in self.duplicates)
+            out.append(f"重复申报：统一社会信用代码与{others}相同")
+        if self.differences:
+            kinds = "与".join(dict.fromkeys(KIND_LABELS.get(f.kind or "", f.kind or "") for f in self.files))
+            labels = "、".join(dict.fromkeys(d["label"] for d in self.differences[:5]))
+            more = f"等 {len(self.differences)} 处" if len(self.differences) > 5 else ""
+            out.append(f"{kinds}文件内容不一致：{labels}{more}")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        checks = self.report.to_dict()
+        return {
+            "seq": self.seq,
+            "uscc": self.uscc,
+            "name": self.name,
+            "platform_name": (self.record.get("cover") or {}).get("platform_name"),
+            "folder": self.primary.folder,
+            "files": [
+                {"name": f.name, "kind": f.kind, "role": "primary" if f is self.primary else "compared"}
+                for f in self.files
+            ],
+            "verdict": self.verdict,
+            "verdict_label": VERDICT_LABELS.get(self.verdict, self.verdict),
+            "record": jsonable(dump_record(self.record, ANNEX1)),
+            "checks": checks["results"],
+            "check_summary": checks.get("summary"),
+            "problems": [{"file": f.name, **p.to_dict()} for f in self.files for p in f.problems],
+            "differences": self.differences,
+            "duplicates": self.duplicates,
+            "notes": self.notes(),
+        }
+
+
+@dataclass
+class BundleReport:
+    """The outcome of screening one bundle."""
+
+    name: str
+    recommender: str | None
+    units: list[Unit]
+    files: list[FileOutcome]
+    issues: list[BundleIssue]
+    generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.failed]
+
+    def counts(self) -> dict[str, int]:
+        verdicts = [u.verdict for u in self.units]
+        return {
+            "files": len(self.files),
+            "units": len(self.units),
+            "eligible": verdicts.count("eligible"),
+            "ineligible": verdicts.count("ineligible"),
+            "incomplete": verdicts.count("incomplete"),
+            "failed_files": len(self.failed) + sum(i.code != "skipped" for i in self.issues),
+            "skipped": sum(i.code == "skipped" for i in self.issues),
+            "duplicates": sum(bool(u.duplicates) for u in self.units),
+            "with_differences": sum(bool(u.differences) for u in self.units),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON report::
+
+        {"bundle", "recommender", "generated_at", "seconds", "counts": {files, units, eligible, …},
+         "units": [{seq, uscc, name, platform_name, folder, files: [{name, kind, role}], verdict,
+                    verdict_label, record, checks: [CheckResult…], problems: [{file, field, code, …}],
+                    differences: [{field, label, values: [{file, kind, value}, …]}], duplicates: [seq…],
+                    notes: [Chinese…]}],
+         "failed": [{name, status, status_label, reason}],   # every file that could not be used
+         "files": [{index, name, folder, size, kind, status, status_label, reason, form, unit, role}],
+         "skipped": [{name, code, message}]}                   # system clutter, not applications
+        """
+        failed = [
+            {"name": f.name, "status": f.status, "status_label": FILE_STATES[f.status], "reason": f.reason}
+            for f in self.failed
+        ] + [
+            {"name": i.name, "status": "refused", "status_label": FILE_STATES["refused"], "reason": i.message}
+            for i in self.issues
+            if i.code != "skipped"
+        ]
+        return {
+            "bundle": self.name,
+            "recommender": self.recommender,
+            "generated_at": self.generated_at.isoformat(timespec="seconds"),
+            "seconds": round(self.seconds, 2),
+            "counts": self.counts(),
+            "units": [u.to_dict() for u in self.units],
+            "failed": failed,
+            "files": [f.to_dict() for f in self.files],
+            "skipped": [i.to_dict() for i in self.issues if i.code == "skipped"],
+        }
+
+
+# --- running -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress event. The first has ``file=None``, lists every file to read as queued in ``files`` and
+    the refused or skipped entries in ``issues``; each later one carries the file just finished."""
+
+    done: int
+    total: int
+    file: FileOutcome | None = None
+    files: tuple[FileOutcome, ...] = ()
+    issues: tuple[BundleIssue, ...] = ()  # on the first event: the entries that will not be read, and why
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def screen_bundle(
+    data: bytes | Path,
+    *,
+    name: str | None = None,
+    recommender: str | None = None,
+    workers: int = 1,
+    progress: ProgressCallback | None = None,
+    limits: BundleLimits = DEFAULT_BUNDLE_LIMITS,
+    today: date | None = None,
+) -> BundleReport:
+    """Screen a bundle (its bytes or its path). Raises only when the bundle itself is unusable (not a zip:
+    ``UnsupportedFile``; over the bundle limits: ``UnsafeBundle``); every problem of a file is reported."""
+    started = time.monotonic()
+    if name is None:
+        name = data.name if isinstance(data, Path) else "bundle.zip"
+    with Bundle(data, name=name, limits=limits) as bundle:
+        outcomes = [FileOutcome(e.index, e.name, e.folder, e.size) for e in bundle.entries]
+        if progress:
+            progress(Progress(0, len(outcomes), None, tuple(outcomes), tuple(bundle.issues)))
+        done = 0
+        for outcome in _parse_all(bundle, workers):
+            outcomes[outcome.index] = outcome
+            done += 1
+            if progress:
+                progress(Progress(done, len(outcomes), outcome))
+        issues = list(bundle.issues)
+    units = _build_units(outcomes, today)
+    return BundleReport(name, recommender, units, outcomes, issues, seconds=time.monotonic() - started)
+
+
+def _build_units(outcomes: list[FileOutcome], today: date | None) -> list[Unit]:
+    parsed = [o for o in outcomes if o.status == "parsed"]
+    units = []
+    for seq, files in enumerate(group_applications(parsed), 1):
+        primary = files[0]
+        report = run_checks(
+            primary.record or {}, ANNEX1, kinds=("V", "E"), today=today, load_problems=primary.problems
+        )
+        differences: list[dict[str, Any]] = []
+        for other in files[1:]:
+            differences += compare_records(ANNEX1, primary.record or {}, other.record or {}, primary, other)
+        for f in files:
+            f.unit, f.role = seq, ("primary" if f is primary else "compared")
+        units.append(Unit(seq, files, report, differences))
+    by_key: dict[str, list[Unit]] = defaultdict(list)
+    for unit in units:
+        uscc = _uscc_key(unit.record)
+        key = "uscc:" + uscc if uscc else _name_key(unit.record)
+        if key:
+            by_key[key].append(unit)
+    for same in by_key.values():
+        for unit in same:
+            unit.duplicates = [u.seq for u in same if u is not unit]
+    return units
+
+
+def _parse_all(bundle: Bundle, workers: int) -> Iterator[FileOutcome]:
+    """Each entry parsed, in completion order; entries are read here and at most ``2 × workers`` are in
+    flight, so memory stays bounded however big the bundle."""
+    if workers <= 1:
+        for entry, data in bundle:
+            if isinstance(data, UnreadableFile):
+                yield _read_failed(entry, data)
+            else:
+                yield parse_entry(entry.index, entry.name, entry.folder, data)
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["extractor", "extractor.docx", "extractor.pdf", "forms.checks"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init) as pool:
+        pending: dict[Future[FileOutcome], BundleEntry] = {}
+        for entry, data in bundle:
+            if isinstance(data, UnreadableFile):
+                yield _read_failed(entry, data)
+                continue
+            pending[pool.submit(parse_entry, entry.index, entry.name, entry.folder, data)] = entry
+            while len(pending) >= 2 * workers:
+                yield from _collect(pending)
+        while pending:
+            yield from _collect(pending)
+
+
+def _collect(pending: dict[Future[FileOutcome], BundleEntry]) -> Iterator[FileOutcome]:
+    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+    for future in finished:
+        entry = pending.pop(future)
+        try:
+            yield future.result()
+        except Exception as exc:  # noqa: BLE001  (a crashed worker: this file fails, the bundle goes on)
+            reason = f"解析进程异常退出（{type(exc).__name__}），请单独上传此文件核对"
+            yield FileOutcome(entry.index, entry.name, entry.folder, entry.size, "failed", reason=reason)
+
+
+def _read_failed(entry: BundleEntry, exc: UnreadableFile) -> FileOutcome:
+    return FileOutcome(entry.index, entry.name, entry.folder, entry.size, "unreadable", reason=exc.reason)
+
+
+def _worker_init() -> None:
+    """Exit a pool worker whose parent is gone (a killed server must not leave parsers behind)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()

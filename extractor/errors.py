@@ -1,0 +1,26 @@
+"""The two ways a file can be unusable. Both are ``FormsError`` (a ``ValueError``): the CLI exits 2, the
+service answers 4xx. The message names the file and says what was expected, in Chinese then English."""
+
+from __future__ import annotations
+
+from forms.errors import FormsError
+
+
+class UnsupportedFile(FormsError):
+    """Not a file type we read (not Word/WPS, PDF or Excel), or not one of our two forms."""
+
+    def __init__(self, file: str, reason: str, *, english: str = "") -> None:
+        self.file = file
+        self.reason = reason
+        tail = f" / {english}" if english else ""
+        super().__init__(f"{file}：{reason}{tail}")
+
+
+class UnreadableFile(FormsError):
+    """A supported type that cannot be read: corrupt, encrypted, too big, or without any text layer."""
+
+    def __init__(self, file: str, reason: str, *, english: str = "") -> None:
+        self.file = file
+        self.reason = reason
+        tail = f" / {english}" if english else ""
+        super().__init__(f"{file}：{reason}{tail}")

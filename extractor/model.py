@@ -1,0 +1,147 @@
+"""The one intermediate every reader produces: paragraphs and tables with their positions.
+
+Plain frozen dataclasses (as pdfplumber returns plain dicts with coordinates), so that the mapper never
+sees a python-docx, pdfplumber or openpyxl object and every value it reads knows where it came from
+(file, page, table, row, column) — provenance comes free.
+
+Checkbox encodings are already unified by the readers: a chosen box is ``☑`` and an empty one ``☐``
+in ``text`` wherever the source used a content control, a form field or a symbol-font glyph; glyphs typed
+as text (``■``, ``□``, ``√`` …) are left as typed for the normaliser, which accepts all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from forms.problems import Problem
+
+#: Marks a reader writes for a chosen / an empty checkbox.
+CHECKED, UNCHECKED = "☑", "☐"
+
+#: Glyphs typed as text that people use for a chosen / an empty box (the spec's list).
+CHECKED_GLYPHS = frozenset("☑■☒⊠✓✔√▣")
+UNCHECKED_GLYPHS = frozenset("☐□")
+
+#: What a source file was before it was read (``legacy`` formats are converted to docx/xlsx first).
+Kind = Literal["docx", "pdf", "xlsx", "doc", "xls"]
+
+
+def checkbox_states(text: str) -> tuple[bool, ...]:
+    """The states of the checkbox glyphs in ``text``, in order (``☑ 是 ☐ 否`` → ``(True, False)``)."""
+    return tuple(ch in CHECKED_GLYPHS for ch in text if ch in CHECKED_GLYPHS or ch in UNCHECKED_GLYPHS)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph outside any table (for a PDF: one printed line outside the tables).
+
+    ``index`` is the block's position in the document; ``page`` is 1-based where the format has pages;
+    ``top``/``bottom`` are the line's vertical position on its page (PDF points from the top), where known.
+    """
+
+    text: str
+    index: int
+    page: int | None = None
+    top: float | None = None
+    bottom: float | None = None
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell, counted once however many grid cells it spans (its top-left position is ``row``/``col``).
+
+    ``value`` is the typed value a spreadsheet stored (number, date, bool) when there is one — ``text`` is
+    then only its display; ``percent`` says the spreadsheet showed it with a ``%`` format (0.7845 → 78.45%).
+    ``checked`` lists the states of the checkboxes found in the cell, in order. ``page`` is set when the
+    cell is on another page than its table's first (a PDF table stitched across pages).
+    """
+
+    text: str
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+    checked: tuple[bool, ...] = ()
+    value: Any = None
+    percent: bool = False
+    page: int | None = None
+
+    @property
+    def raw(self) -> Any:
+        """What the normaliser should get: the stored value if typed, else the text."""
+        return self.text if self.value is None else self.value
+
+    @property
+    def last_row(self) -> int:
+        return self.row + self.rowspan - 1
+
+    @property
+    def last_col(self) -> int:
+        return self.col + self.colspan - 1
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table (a Word table, a table found on a PDF page, or one worksheet).
+
+    ``rows[r]`` holds the cells whose top-left corner is in grid row ``r``, left to right. ``index`` numbers
+    the tables of the document in order; a nested table names its enclosing table in ``parent``. ``name``
+    is the worksheet name for a spreadsheet. ``page`` is the page (or sheet number) where the table starts.
+    """
+
+    rows: tuple[tuple[Cell, ...], ...]
+    index: int
+    page: int | None = None
+    parent: int | None = None
+    name: str | None = None
+    ncols: int = 0
+
+    def cells(self) -> Iterator[Cell]:
+        for row in self.rows:
+            yield from row
+
+    def grid(self) -> list[list[Cell | None]]:
+        """The table as a full grid: every grid position holds the (merged) cell covering it, or None."""
+        nrows = len(self.rows)
+        width = max([self.ncols, *(c.last_col + 1 for c in self.cells())], default=0)
+        grid: list[list[Cell | None]] = [[None] * width for _ in range(nrows)]
+        for cell in self.cells():
+            for r in range(cell.row, min(cell.last_row, nrows - 1) + 1):
+                for c in range(cell.col, cell.last_col + 1):
+                    grid[r][c] = cell
+        return grid
+
+
+Block = Paragraph | Table
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    """A whole document as read: its blocks in order and what the reader found wrong (scanned pages …)."""
+
+    file: str
+    kind: Kind
+    blocks: tuple[Block, ...]
+    problems: tuple[Problem, ...] = ()
+    pages: int | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def tables(self) -> Iterator[Table]:
+        return (b for b in self.blocks if isinstance(b, Table))
+
+    def paragraphs(self) -> Iterator[Paragraph]:
+        return (b for b in self.blocks if isinstance(b, Paragraph))
+
+    def texts(self, limit: int = 400) -> list[str]:
+        """The first ``limit`` non-empty texts (paragraphs and cells) in order, for form detection."""
+        out: list[str] = []
+        for block in self.blocks:
+            items = [block.text] if isinstance(block, Paragraph) else [c.text for c in block.cells()]
+            for text in items:
+                if text.strip():
+                    out.append(text)
+                    if len(out) >= limit:
+                        return out
+        return out

@@ -1,0 +1,67 @@
+"""Limits that bound the work done on one uploaded file (a hostile file must not take the service down).
+
+A validated frozen dataclass with named defaults, as pdfplumber keeps ``TableSettings``; the service may
+override any limit from the environment (``Limits.from_env``: ``ITBFORMS_MAX_PAGES=50`` …).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+
+#: A realistic application is well under 20 MB with scans of certificates embedded.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+#: Sum of the uncompressed sizes of the zip members we read (a zip bomb expands far beyond this).
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
+#: PDF pages read (an application is 30–80 pages; the rest of a longer file is reported, not read).
+MAX_PAGES = 300
+#: Table cells read in the whole document.
+MAX_CELLS = 200_000
+#: Rows read in one table or worksheet.
+MAX_ROWS = 20_000
+#: Columns read in one table or worksheet.
+MAX_COLS = 200
+#: Characters of text kept in the whole document.
+MAX_CHARS = 5_000_000
+#: Depth of tables inside tables.
+MAX_NESTING = 8
+#: Seconds LibreOffice may take to convert one legacy file.
+CONVERT_TIMEOUT = 120.0
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = MAX_FILE_BYTES
+    max_unzipped_bytes: int = MAX_UNZIPPED_BYTES
+    max_pages: int = MAX_PAGES
+    max_cells: int = MAX_CELLS
+    max_rows: int = MAX_ROWS
+    max_cols: int = MAX_COLS
+    max_chars: int = MAX_CHARS
+    max_nesting: int = MAX_NESTING
+    convert_timeout: float = CONVERT_TIMEOUT
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise ValueError(f"Limits.{f.name} must be a positive number, got {value!r}")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, prefix: str = "ITBFORMS_") -> Limits:
+        """Defaults overridden by ``ITBFORMS_MAX_PAGES`` etc. (a bad value raises ``ValueError``)."""
+        env = os.environ if environ is None else environ
+        changes: dict[str, int | float] = {}
+        for f in fields(cls):
+            text = env.get(prefix + f.name.upper())
+            if text is None:
+                continue
+            try:
+                changes[f.name] = float(text) if f.type in ("float", float) else int(text)
+            except ValueError:
+                raise ValueError(f"{prefix}{f.name.upper()} must be a number, got {text!r}") from None
+        return replace(cls(), **changes)  # type: ignore[arg-type]  # each value has its field's type
+
+
+DEFAULT_LIMITS = Limits()

@@ -1,0 +1,144 @@
+"""``/bundles`` and ``/jobs``: a recommending authority's zip of applications, screened in the background.
+
+``POST /bundles`` answers ``202 Accepted`` with ``Location: /api/v1/jobs/{id}`` at once; the job runs in this
+host's job runner (``service.jobs``) and is polled with ``GET /jobs/{id}`` (status, ``progress: {done,
+total}`` and every file's state) until ``status`` is ``done``; then ``report.json`` and ``summary.xlsx``
+are there (409 before, 404 for an unknown or expired job).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, request, url_for
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from service import jobs
+from service.api.schemas import UploadFile
+from service.api.transfer import send_document, uploaded_file
+from service.settings import Settings
+
+blp = Blueprint("bundles", __name__, description="批量审核：推荐单位上传申报材料压缩包，生成推荐汇总表")
+
+
+class BundleForm(Schema):
+    recommender = fields.String(
+        load_default=None,
+        validate=validate.Length(max=200),
+        metadata={"description": "推荐单位名称（印在推荐汇总表上）"},
+    )
+
+
+class JobProgress(Schema):
+    done = fields.Integer()
+    total = fields.Integer(allow_none=True, metadata={"description": "待解析的文件数（列出压缩包后才知道）"})
+
+
+class JobFile(Schema):
+    index = fields.Integer()
+    name = fields.String(metadata={"description": "压缩包内的路径"})
+    status = fields.String(
+        metadata={"description": "queued/parsed/not_form/unreadable/other_form/failed/refused/skipped"}
+    )
+    status_label = fields.String()
+    reason = fields.String(allow_none=True)
+
+
+class JobLinks(Schema):
+    self_ = fields.String(data_key="self", attribute="self")
+    report = fields.String(allow_none=True)
+    summary = fields.String(allow_none=True)
+
+
+class JobStatus(Schema):
+    id = fields.String()
+    kind = fields.String()
+    status = fields.String(metadata={"description": "queued/running/done/failed"})
+    status_label = fields.String()
+    name = fields.String(metadata={"description": "上传的文件名"})
+    recommender = fields.String(allow_none=True)
+    created_at = fields.String()
+    started_at = fields.String(allow_none=True)
+    finished_at = fields.String(allow_none=True)
+    attempts = fields.Integer(metadata={"description": "已开始处理的次数（中断后会重新处理）"})
+    progress = fields.Nested(JobProgress)
+    error = fields.String(allow_none=True, metadata={"description": "失败原因"})
+    notes = fields.List(fields.String())
+    files = fields.List(fields.Nested(JobFile))
+    links = fields.Nested(JobLinks)
+
+
+def _settings() -> Settings:
+    return current_app.config["SETTINGS"]
+
+
+@blp.record_once
+def _start_runner(state: Any) -> None:
+    """A serving process starts its job runner with the app (a test app starts it on first use)."""
+    if not state.app.testing:
+        jobs.ensure_runner(state.app.config["SETTINGS"])
+
+
+@blp.before_request
+def _bundle_limits() -> None:
+    """Bundles may be larger than single documents; the runner must be alive to serve the jobs."""
+    settings = _settings()
+    if request.method == "POST":
+        request.max_content_length = settings.bundle_max_upload_mb * 1024 * 1024
+    jobs.ensure_runner(settings)
+
+
+@blp.post("/bundles")
+@blp.arguments(BundleForm, location="form")
+@blp.arguments(UploadFile, location="files")
+@blp.response(202, JobStatus, description="已接受，任务在后台处理；轮询 Location 所指的任务")
+@blp.alt_response(415, description="不是 zip 压缩包")
+@blp.alt_response(422, description="压缩包损坏或超出限制（文件数、解压后大小、压缩比）")
+def create_bundle_job(
+    fields_: dict[str, Any], files: dict[str, Any]
+) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """上传推荐材料压缩包（multipart 的 file 字段），异步解析、核查并生成推荐汇总表"""
+    upload = uploaded_file()
+    job = jobs.submit_bundle(
+        _settings(), upload.read(), upload.filename or "bundle.zip", fields_.get("recommender")
+    )
+    return jobs.job_status(job, _base(job.id)), 202, {"Location": url_for("bundles.get_job", job_id=job.id)}
+
+
+def _base(job_id: str) -> str:
+    """The API's prefix (``/api/v1``), as this app mounts it."""
+    return url_for("bundles.get_job", job_id=job_id).removesuffix(f"/jobs/{job_id}")
+
+
+class JobQuery(Schema):
+    files = fields.Boolean(
+        load_default=True, metadata={"description": "是否列出每个文件的状态（大批量轮询进度时可设为 false）"}
+    )
+
+
+@blp.get("/jobs/<job_id>")
+@blp.arguments(JobQuery, location="query")
+@blp.response(200, JobStatus)
+def get_job(query: dict[str, Any], job_id: str) -> dict[str, Any]:
+    """任务状态：queued/running/done/failed，进度 {done, total} 与每个文件的处理状态"""
+    job = jobs.get_job(_settings(), job_id, files=query["files"])
+    return jobs.job_status(job, _base(job_id))
+
+
+@blp.get("/jobs/<job_id>/report.json")
+@blp.response(200, description="JSON 核查报告（每个单位：文件、记录、核查结果、结论；无法解析的文件及原因）")
+@blp.alt_response(409, description="任务尚未完成或已失败")
+def get_report(job_id: str) -> Response:
+    """任务完成后的 JSON 核查报告"""
+    content = jobs.job_result(_settings(), job_id, "report")
+    return Response(content, mimetype="application/json")
+
+
+@blp.get("/jobs/<job_id>/summary.xlsx")
+@blp.response(200, description="推荐汇总表（Excel）")
+@blp.alt_response(409, description="任务尚未完成或已失败")
+def get_summary(job_id: str) -> Response:
+    """任务完成后的推荐汇总表（.xlsx）"""
+    content = jobs.job_result(_settings(), job_id, "summary")
+    return send_document(content, "xlsx", "推荐汇总表.xlsx")

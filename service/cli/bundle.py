@@ -1,0 +1,87 @@
+"""``itbforms bundle BUNDLE.zip -o 推荐汇总表.xlsx --json report.json``: screen a recommending authority's
+bundle of applications and write the 推荐汇总表 (and the JSON report).
+
+A progress bar goes to stderr, then one summary line. Exit 0 when every unit is 符合 and every file was
+read; 1 when a unit is 不符合 or 待补充, or a file could not be used; 2 when the bundle itself is unusable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from extractor.bundle import Progress, screen_bundle
+from service.cli import EXIT_FAILED, EXIT_OK
+from templates.summary import summary_xlsx
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"进程数应为正整数：{text!r}")
+    return value
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("bundle", help="批量审核：解析推荐材料压缩包，生成推荐汇总表")
+    p.add_argument("bundle", type=Path, help="申报材料压缩包（.zip，每个单位的 Word/PDF，可分文件夹）")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("推荐汇总表.xlsx"),
+        help="推荐汇总表（默认 推荐汇总表.xlsx）",
+    )
+    p.add_argument("--json", type=Path, dest="json_path", help="同时写出 JSON 核查报告")
+    p.add_argument("--recommender", help="推荐单位名称（印在汇总表上）")
+    p.add_argument(
+        "--workers", type=_workers, default=os.cpu_count() or 1, help="并行解析的进程数（默认 CPU 核数）"
+    )
+    p.add_argument("--quiet", action="store_true", help="不显示进度条")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    bars: list[tqdm] = []  # made at the first event, once the number of files is known
+
+    def progress(event: Progress) -> None:
+        if event.file is None:
+            bars.append(
+                tqdm(total=event.total, unit="个文件", desc="解析", file=sys.stderr, disable=args.quiet)
+            )
+            return
+        bars[0].set_postfix_str(event.file.name[-40:], refresh=False)
+        bars[0].update(1)
+
+    try:
+        report = screen_bundle(
+            args.bundle,
+            name=args.bundle.name,
+            recommender=args.recommender,
+            workers=args.workers,
+            progress=progress,
+        )
+    finally:
+        for bar in bars:
+            bar.close()
+    data = report.to_dict()
+    args.output.write_bytes(summary_xlsx(data))
+    if args.json_path:
+        args.json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    c = data["counts"]
+    print(
+        f"共 {c['files']} 个文件、{c['units']} 个单位：符合 {c['eligible']}，不符合 {c['ineligible']}，"
+        f"待补充 {c['incomplete']}；无法使用的文件 {c['failed_files']} 个；重复申报 {c['duplicates']} 个，"
+        f"Word/PDF 不一致 {c['with_differences']} 个。汇总表：{args.output}",
+        file=sys.stderr,
+    )
+    clean = c["eligible"] == c["units"] and not c["failed_files"]
+    return EXIT_OK if clean else EXIT_FAILED

@@ -1,0 +1,77 @@
+"""Small PDFs written byte by byte, for what LibreOffice never prints: fonts without a Unicode map
+(``(cid:N)`` text) and pages that are only an image (a scan)."""
+
+from __future__ import annotations
+
+import zlib
+
+
+def _pdf(objects: list[bytes]) -> bytes:
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def _stream(content: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d %s>>\nstream\n" % (len(content), extra) + content + b"\nendstream"
+
+
+def pdf_pages(pages: list[str]) -> bytes:
+    """A PDF whose pages are ``"text:…"`` (a line in Helvetica), ``"cid:…"`` (glyph ids of a font without
+    a Unicode map) or ``"image"`` (a grey image filling the page, no text)."""
+    objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
+    fonts = b"<< /Font << /F1 %d 0 R /F2 %d 0 R >> /XObject << /Im1 %d 0 R >> >>"
+    kids = []
+    first_page = 3
+    n = len(pages)
+    font1, font2, cidfont, image = (
+        first_page + 2 * n,
+        first_page + 2 * n + 1,
+        first_page + 2 * n + 2,
+        first_page + 2 * n + 3,
+    )
+    for i, spec in enumerate(pages):
+        page_no, content_no = first_page + 2 * i, first_page + 2 * i + 1
+        kids.append(f"{page_no} 0 R".encode())
+        if spec.startswith("text:"):
+            text = spec[5:].replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+            content = f"BT /F1 12 Tf 72 700 Td ({text}) Tj ET".encode("latin-1")
+        elif spec.startswith("cid:"):
+            glyphs = "".join(f"{ord(c):04X}" for c in spec[4:])
+            content = f"BT /F2 12 Tf 72 700 Td <{glyphs}> Tj ET".encode()
+        else:
+            content = b"q 612 0 0 792 0 0 cm /Im1 Do Q"
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R /Resources %s >>"
+            % (content_no, fonts % (font1, font2, image))
+        )
+        objects.append(_stream(content))
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), n)
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    objects.append(
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /Foo /Encoding /Identity-H /DescendantFonts [%d 0 R] >>"
+        % cidfont
+    )
+    objects.append(
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Foo /CIDSystemInfo << /Registry (Adobe) "
+        b"/Ordering (Identity) /Supplement 0 >> /FontDescriptor << /Type /FontDescriptor /FontName /Foo "
+        b"/Flags 4 /FontBBox [0 0 1000 1000] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 "
+        b"/StemV 80 >> /DW 1000 >>"
+    )
+    pixels = zlib.compress(bytes([180]) * (8 * 8))
+    objects.append(
+        _stream(
+            pixels,
+            b"/Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray "
+            b"/BitsPerComponent 8 /Filter /FlateDecode ",
+        )
+    )
+    return _pdf(objects)

@@ -1,0 +1,168 @@
+"""``POST /api/v1/bundles`` → 202 + Location → ``GET /api/v1/jobs/{id}`` until done → report.json and
+summary.xlsx, through the Flask test client with the app's own job runner thread and a real SQLite file."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+
+import pytest
+from openpyxl import load_workbook
+
+from service import jobs
+from service.app import create_app
+from service.jobstore import JobStore
+from tests.extractor.bundle_fixtures import word_only_bundle
+from tests.extractor.bundles import make_zip
+
+API = "/api/v1"
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("jobs")
+    app = create_app({"TESTING": True, "data_dir": str(data_dir), "job_workers": 1, "bundle_max_entries": 50})
+    yield app
+    jobs.stop_runner(app.config["SETTINGS"], timeout=30)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def assert_problem(response, status: int, slug: str) -> dict:
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    assert response.mimetype == PROBLEM
+    body = response.get_json(force=True)
+    assert body["status"] == status and body["type"] == f"urn:itbforms:problem:{slug}"
+    assert "Traceback" not in response.get_data(as_text=True)
+    return body
+
+
+def upload(client, data: bytes, name: str = "推荐材料.zip", **form):
+    """POST a multipart body encoded here (Werkzeug's test client spools big bodies to a temp file it
+    leaves open, which ``filterwarnings=error`` turns into a failure)."""
+    boundary = "itbforms-test-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in form.items()
+    ]
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        "Content-Type: application/zip\r\n\r\n"
+    ).encode()
+    body = b"".join(parts) + head + data + f"\r\n--{boundary}--\r\n".encode()
+    return client.post(f"{API}/bundles", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def wait_done(client, location: str, timeout: float = 60.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = client.get(location).get_json()
+        if body["status"] in ("done", "failed"):
+            return body
+        time.sleep(0.1)
+    raise AssertionError(f"job at {location} did not finish: {body}")
+
+
+def test_a_bundle_is_accepted_screened_and_its_results_downloaded(client):
+    response = upload(client, word_only_bundle(), recommender="江苏省工业和信息化厅")
+    assert response.status_code == 202
+    job = response.get_json()
+    location = response.headers["Location"]
+    assert location == f"{API}/jobs/{job['id']}"
+    assert job["status"] in ("queued", "running") and job["recommender"] == "江苏省工业和信息化厅"
+    assert job["links"]["self"] == location and job["links"]["report"] is None
+
+    done = wait_done(client, location)
+    assert done["status"] == "done" and done["status_label"] == "已完成"
+    assert done["progress"] == {"done": 3, "total": 3}
+    assert [(f["name"], f["status"], f["status_label"]) for f in done["files"]] == [
+        ("甲单位/申报书.docx", "parsed", "已解析"),
+        ("乙单位/申报书.docx", "parsed", "已解析"),
+        ("说明.txt", "not_form", "不是表单"),
+    ]
+    assert done["links"]["report"] == f"{location}/report.json"
+    brief = client.get(f"{location}?files=false").get_json()
+    assert brief["files"] == [] and brief["progress"] == {"done": 3, "total": 3}
+
+    report = client.get(done["links"]["report"])
+    assert report.status_code == 200 and report.mimetype == "application/json"
+    body = report.get_json()
+    assert body["job"] == job["id"] and body["bundle"] == "推荐材料.zip"
+    assert [(u["name"], u["verdict"]) for u in body["units"]] == [
+        ("测试单位011检测中心", "eligible"),
+        ("测试单位012检测中心", "ineligible"),
+    ]
+    assert body["failed"][0]["name"] == "说明.txt"
+
+    summary = client.get(done["links"]["summary"])
+    assert summary.status_code == 200
+    assert summary.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert (
+        "filename*=UTF-8''%E6%8E%A8%E8%8D%90%E6%B1%87%E6%80%BB%E8%A1%A8.xlsx"
+        in summary.headers["Content-Disposition"]
+    )
+    ws = load_workbook(io.BytesIO(summary.data)).worksheets[0]
+    assert ws["A2"].value.startswith("推荐单位（盖章）：江苏省工业和信息化厅")
+    assert [ws.cell(row=r, column=17).value for r in (4, 5)] == ["符合", "不符合"]
+
+
+def test_results_of_a_job_still_running_are_a_409(app, client):
+    settings = app.config["SETTINGS"]
+    store = JobStore(jobs.db_path(settings))
+    job_id = store.create("bundle", "b.zip", word_only_bundle(), {})
+    # another process holds it with a live lease: this app's runner leaves it alone
+    while (claimed := store.claim("another-server", lease_s=300, concurrency=10)) and claimed.id != job_id:
+        store.fail(claimed.id, "test")
+    body = assert_problem(client.get(f"{API}/jobs/{job_id}/report.json"), 409, "job-not-done")
+    assert "尚未完成" in body["detail"]
+    assert_problem(client.get(f"{API}/jobs/{job_id}/summary.xlsx"), 409, "job-not-done")
+    status = client.get(f"{API}/jobs/{job_id}").get_json()
+    assert status["status"] == "running" and status["links"]["summary"] is None
+    store.fail(job_id, "测试：人为终止", owner="another-server")
+    body = assert_problem(client.get(f"{API}/jobs/{job_id}/report.json"), 409, "job-not-done")
+    assert "已失败" in body["detail"] and "测试：人为终止" in body["detail"]
+    failed = client.get(f"{API}/jobs/{job_id}").get_json()
+    assert failed["status"] == "failed" and failed["error"] == "测试：人为终止"
+
+
+def test_unknown_jobs_are_404(client):
+    for path in ("", "/report.json", "/summary.xlsx"):
+        body = assert_problem(client.get(f"{API}/jobs/0123abc{path}"), 404, "job-not-found")
+        assert "0123abc" in body["detail"]
+
+
+def test_unusable_bundles_are_refused_at_once(client):
+    body = assert_problem(upload(client, b"%PDF-1.7 ..."), 415, "unsupported-file")
+    assert "不是 zip 压缩包" in body["detail"]
+    too_many = make_zip([(f"f{i}.txt", b"x") for i in range(51)], gbk=False)
+    body = assert_problem(upload(client, too_many), 422, "unsafe-bundle")
+    assert "51" in body["detail"] and "50" in body["detail"]
+    assert_problem(
+        client.post(f"{API}/bundles", data={}, content_type="multipart/form-data"), 422, "invalid-request"
+    )
+
+
+def test_the_bundle_upload_limit_is_its_own(tmp_path):
+    app = create_app(
+        {"TESTING": True, "data_dir": str(tmp_path), "max_upload_mb": 1, "bundle_max_upload_mb": 2}
+    )
+    client = app.test_client()
+    try:
+        big = make_zip([("a.bin", os.urandom(1_500_000))], gbk=False)
+        assert upload(client, big).status_code == 202  # over the 1 MB of single documents, under 2 MB
+        bigger = make_zip([("a.bin", os.urandom(2_500_000))], gbk=False)
+        assert_problem(upload(client, bigger), 413, "too-large")
+    finally:
+        jobs.stop_runner(app.config["SETTINGS"], timeout=30)
+
+
+def test_the_endpoints_are_in_the_openapi_document(client):
+    paths = client.get("/openapi.json").get_json()["paths"]
+    assert "202" in paths[f"{API}/bundles"]["post"]["responses"]
+    for path in ("/jobs/{job_id}", "/jobs/{job_id}/report.json", "/jobs/{job_id}/summary.xlsx"):
+        assert "get" in paths[API + path]
