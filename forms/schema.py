@@ -30,10 +30,11 @@ class Number(fields.Decimal):
     def __init__(self, *, places: int | None = None, **kwargs: Any) -> None:
         super().__init__(places=places, rounding=decimal.ROUND_HALF_UP, allow_nan=False, **kwargs)
 
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> int | float | None:
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         num = super()._serialize(value, attr, obj, **kwargs)
         if num is None:
             return None
+        num = decimal.Decimal(num)
         return int(num) if num == num.to_integral_value() else float(num)
 
 
@@ -91,7 +92,7 @@ def field_for(f: Field) -> fields.Field:
             pair = {"previous": _value_field(f.item_type, f), "current": _value_field(f.item_type, f)}
             return fields.Nested(_Base.from_dict(pair, name=f"Metric_{f.key}"), allow_none=True, **kw)
     field = _value_field(f.type, f)
-    field.metadata["label"] = f.label
+    field.metadata = {**field.metadata, "label": f.label}
     return field
 
 

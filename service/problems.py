@@ -106,7 +106,7 @@ def _webargs_errors(messages: Any, path: tuple[str, ...] = ()) -> list[dict[str,
 class ProblemApi(Api):
     """flask-smorest's Api answering every HTTP error as problem+json."""
 
-    def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
+    def handle_http_exception(self, error: HTTPException) -> Response:
         status = error.code or 500
         data = getattr(error, "data", None) or {}
         errors = _webargs_errors(data["messages"]) if "messages" in data else None

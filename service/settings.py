@@ -52,7 +52,7 @@ class Settings:
         for f in fields(cls):
             raw = env.get(ENV_PREFIX + f.name.upper())
             if raw is not None:
-                kind = type(f.default)
+                kind = {int: int, float: float, str: str}[type(f.default)]
                 try:
                     values[f.name] = kind(raw)
                 except ValueError:
