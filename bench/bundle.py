@@ -80,12 +80,17 @@ def _key() -> str:
     return digest.hexdigest()[:16]
 
 
+def bundle_path(units: int = UNITS) -> Path:
+    """Where the generated bundle is cached (its name changes with the example record and the template)."""
+    return CACHE / f"bundle-{units}-{_key()}.zip"
+
+
 def build_bundle(units: int = UNITS) -> Path:
     """The benchmark bundle (generated once, then cached)."""
     from forms.records import load_record  # noqa: PLC0415
     from templates.render import fill, fill_pdfs  # noqa: PLC0415
 
-    path = CACHE / f"bundle-{units}-{_key()}.zip"
+    path = bundle_path(units)
     if path.exists():
         return path
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -284,6 +289,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.screen:
         print(json.dumps(screen(args.screen, args.workers)))
+        return 0
+    from office.libreoffice import available  # noqa: PLC0415
+
+    if not available() and not bundle_path(args.units).exists():
+        print("bundle benchmark skipped: LibreOffice is not installed (it makes the bundle's PDFs)")
         return 0
     text, _ = run(args.units, max(1, args.repeat))
     print(text)
