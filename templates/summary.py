@@ -19,18 +19,18 @@ from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from forms import ANNEX1
+from templates.cells import write_text
 
 TITLE = "产业技术基础公共服务平台推荐汇总表"
 SHEET_SUMMARY, SHEET_CHECKS, SHEET_PROBLEMS = "推荐汇总表", "核查明细", "解析问题"
 BLANK = "____"
 #: Text that a spreadsheet would take for a formula (or a DDE call) when typed.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t")
 
 VERDICT_TEXT = {"eligible": "符合", "ineligible": "不符合", "incomplete": "待补充"}
 #: Excel's own "good / bad / neutral" cell styles.
@@ -200,11 +200,7 @@ def put(ws: Worksheet, row: int, col: int, value: Any, style: str | None = None)
     if style:
         cell.style = style  # first: a named style replaces the whole cell format, quote prefix included
     if isinstance(value, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.value = text
-        cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
-        if text.startswith(FORMULA_STARTS):
-            cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+        write_text(cell, value)
     elif isinstance(value, bool):
         cell.value = "是" if value else "否"
     elif isinstance(value, int | float) or value is None:

@@ -41,7 +41,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from forms.errors import FormsError
 from forms.model import OTHER_OPTION, Field, FieldType, FormDef
 from forms.records import resolve_form
-from templates.context import clean_text
+from templates.cells import write_text
 
 #: (sheet title, [(section key, field keys or None for all but tables)]) for annex 2.
 SHEETS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -63,7 +63,6 @@ NUMBER_FORMATS: dict[FieldType, str] = {
 }
 #: Blank rows a case table gets when the record has none.
 BLANK_ROWS = 3
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -305,10 +304,5 @@ def _with_other(option: str, other: str | None) -> str:
 def _text(cell: Cell, text: str | None) -> None:
     """User text, always stored as a string (never a formula), in the ``@`` (text) number format."""
     cell.number_format = "@"
-    if text is None:
-        return
-    text = clean_text(text)
-    cell.value = text
-    cell.data_type = "s"
-    if text.startswith(FORMULA_STARTS):
-        cell.quotePrefix = True
+    if text is not None:
+        write_text(cell, text)
