@@ -14,7 +14,6 @@ or is over the whole-bundle limits raises.
 from __future__ import annotations
 
 import io
-import os
 import posixpath
 import re
 import zipfile
@@ -22,10 +21,10 @@ import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Literal
 
 from extractor.errors import UnreadableFile, UnsupportedFile
-from extractor.settings import MAX_FILE_BYTES
+from extractor.settings import MAX_FILE_BYTES, env_overrides
 
 #: Entries (files and folders, nested zips' included) a bundle may hold.
 MAX_ENTRIES = 10_000
@@ -81,17 +80,7 @@ class BundleLimits:
         cls, environ: Mapping[str, str] | None = None, prefix: str = "ITBFORMS_BUNDLE_"
     ) -> BundleLimits:
         """Defaults overridden by ``ITBFORMS_BUNDLE_MAX_ENTRIES`` etc. (a bad value raises naming it)."""
-        env = os.environ if environ is None else environ
-        changes: dict[str, Any] = {}
-        for f in fields(cls):
-            text = env.get(prefix + f.name.upper())
-            if text is None:
-                continue
-            try:
-                changes[f.name] = float(text) if f.type in ("float", float) else int(text)
-            except ValueError:
-                raise ValueError(f"{prefix}{f.name.upper()} must be a number, got {text!r}") from None
-        return replace(cls(), **changes)
+        return replace(cls(), **env_overrides(cls, environ, prefix))
 
 
 DEFAULT_BUNDLE_LIMITS = BundleLimits()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 #: A realistic application is well under 20 MB with scans of certificates embedded.
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -28,6 +29,26 @@ MAX_CHARS = 5_000_000
 MAX_NESTING = 8
 #: Seconds LibreOffice may take to convert one legacy file.
 CONVERT_TIMEOUT = 120.0
+
+
+def env_overrides(cls: type, environ: Mapping[str, str] | None, prefix: str) -> dict[str, Any]:
+    """The fields of dataclass ``cls`` set in the environment as ``<PREFIX><FIELD>``, each converted to the
+    type of its default (int, float or str); a value that does not convert raises ``ValueError`` naming it.
+
+    Shared by every settings class (``Limits``, ``BundleLimits``, ``service.settings.Settings``).
+    """
+    env = os.environ if environ is None else environ
+    changes: dict[str, Any] = {}
+    for f in fields(cls):
+        text = env.get(prefix + f.name.upper())
+        if text is None:
+            continue
+        kind = {int: int, float: float}.get(type(f.default), str)
+        try:
+            changes[f.name] = kind(text)
+        except ValueError:
+            raise ValueError(f"{prefix}{f.name.upper()} must be {kind.__name__}, got {text!r}") from None
+    return changes
 
 
 @dataclass(frozen=True)
@@ -51,17 +72,7 @@ class Limits:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, prefix: str = "ITBFORMS_") -> Limits:
         """Defaults overridden by ``ITBFORMS_MAX_PAGES`` etc. (a bad value raises ``ValueError``)."""
-        env = os.environ if environ is None else environ
-        changes: dict[str, int | float] = {}
-        for f in fields(cls):
-            text = env.get(prefix + f.name.upper())
-            if text is None:
-                continue
-            try:
-                changes[f.name] = float(text) if f.type in ("float", float) else int(text)
-            except ValueError:
-                raise ValueError(f"{prefix}{f.name.upper()} must be a number, got {text!r}") from None
-        return replace(cls(), **changes)  # type: ignore[arg-type]  # each value has its field's type
+        return replace(cls(), **env_overrides(cls, environ, prefix))
 
 
 DEFAULT_LIMITS = Limits()

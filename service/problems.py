@@ -115,6 +115,8 @@ class ProblemApi(Api):
 
 
 def _http_detail(status: int, error: HTTPException) -> str:
+    if error.description and error.description != type(error).description:
+        return error.description  # our own abort(…, description=…), already Chinese
     if status == 413:
         return "上传内容超过允许的大小（MAX_CONTENT_LENGTH）"
     if status == 422:

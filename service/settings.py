@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from extractor.settings import env_overrides
+
 ENV_PREFIX = "ITBFORMS_"
 
 
@@ -47,17 +49,6 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Defaults, then ``ITBFORMS_*`` variables, then explicit ``overrides``."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            raw = env.get(ENV_PREFIX + f.name.upper())
-            if raw is not None:
-                kind = {int: int, float: float, str: str}[type(f.default)]
-                try:
-                    values[f.name] = kind(raw)
-                except ValueError:
-                    raise ValueError(
-                        f"{ENV_PREFIX}{f.name.upper()}={raw!r} is not a valid {kind.__name__}"
-                    ) from None
+        values = env_overrides(cls, environ, ENV_PREFIX)
         values.update(overrides)
         return cls(**values)

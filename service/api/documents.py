@@ -15,9 +15,8 @@ from forms.errors import InvalidRecord, RecordError
 from forms.problems import Severity
 from forms.records import dump_record, load_record
 from service.api.schemas import FormatQuery, PrefillForm, UploadFile
-from service.api.transfer import download_name, json_body, send_document, uploaded_file
+from service.api.transfer import download_name, json_body, render_document, send_document, uploaded_file
 from templates.prefill import prefill_annex2
-from templates.render import fill
 
 blp = Blueprint("documents", __name__, description="按记录填写并下载表单文档")
 
@@ -47,7 +46,7 @@ def fill_form(query: dict[str, Any], form_id: str) -> Response:
     if errors:
         raise InvalidRecord(errors)
     fmt = query["format"]
-    content = fill(form, loaded.record, fmt)
+    content = render_document(form, loaded.record, fmt)
     missing = _missing_fields(loaded.record, form.id)
     headers = {MISSING_HEADER: ",".join(missing)} if missing else {}
     return send_document(content, fmt, download_name(form, loaded.record, fmt), headers)
@@ -79,4 +78,4 @@ def prefill(fields: dict[str, Any], files: dict[str, Any], **_: Any) -> Response
     if fmt == "json":  # the pre-filled record itself, for the fill page to load
         content = json.dumps(dump_record(record, form), ensure_ascii=False, indent=2).encode("utf-8")
         return send_document(content, fmt, download_name(form, record, fmt))
-    return send_document(fill(form, record, fmt), fmt, download_name(form, record, fmt))
+    return send_document(render_document(form, record, fmt), fmt, download_name(form, record, fmt))

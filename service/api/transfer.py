@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Mapping
 from typing import Any
 
-from flask import Response, request, send_file
+from flask import Response, abort, current_app, request, send_file
 from werkzeug.datastructures import FileStorage
 
 from forms.errors import RecordError
 from forms.model import FormDef
+from service.settings import Settings
+from templates.render import fill
 
 MIMETYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -20,9 +23,19 @@ MIMETYPES = {
 }
 
 
+def settings() -> Settings:
+    return current_app.config["SETTINGS"]
+
+
 def json_body() -> Any:
-    """The request's JSON body; ``RecordError`` (→ 422) when it is missing or not JSON."""
+    """The request's JSON body; ``RecordError`` (→ 422) when it is missing or not JSON, 413 when larger
+    than any record can be (``max_record_kb``)."""
+    limit = settings().max_record_kb * 1024
+    if (request.content_length or 0) > limit:
+        abort(413, description=f"JSON 记录不应超过 {settings().max_record_kb} KB")
     raw = request.get_data(cache=True)
+    if len(raw) > limit:
+        abort(413, description=f"JSON 记录不应超过 {settings().max_record_kb} KB")
     if not raw.strip():
         raise RecordError("请求体为空：应为 JSON 记录（Content-Type: application/json）")
     try:
@@ -36,6 +49,11 @@ def uploaded_file(name: str = "file") -> FileStorage:
     if upload is None or not upload.filename:
         raise RecordError(f"缺少上传文件：请以 multipart/form-data 的 {name!r} 字段上传")
     return upload
+
+
+def render_document(form: FormDef, record: Mapping[str, Any], fmt: str) -> bytes:
+    """The filled document, LibreOffice bounded by the service's ``soffice_timeout_s``."""
+    return fill(form, record, fmt, timeout=settings().soffice_timeout_s)
 
 
 def download_name(form: FormDef, record: dict[str, Any] | None, fmt: str) -> str:

@@ -233,3 +233,10 @@ def test_health_and_method_not_allowed(client):
     assert client.get("/healthz").get_json()["status"] == "ok"
     assert_problem(client.delete(f"{API}/forms"), 405, "method-not-allowed")
     assert_problem(client.get(f"{API}/nowhere"), 404, "not-found")
+
+
+def test_a_json_record_above_max_record_kb_is_413():
+    small = create_app({"TESTING": True, "max_record_kb": 1}).test_client()
+    record = {"form": "annex1", "plan": {"goals": "建设" * 1000}}
+    body = assert_problem(small.post(f"{API}/check", json=record), 413, "too-large")
+    assert "1 KB" in body["detail"]
