@@ -1,7 +1,8 @@
 """``itbforms check RECORD.json``: run the regulation's checks on a record and print the report.
 
 Exit 0 when eligible (annex1) or ok (annex2); 1 when any check fails or cannot be decided; 2 when the
-record is unusable.
+record is unusable: not a JSON record, or holding values of the wrong type (the report is still printed,
+with those values under V-TYPE, and stderr names the first of them).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from datetime import date
 from pathlib import Path
 
 from forms.checks import run_checks
-from service.cli import EXIT_FAILED, EXIT_OK
+from forms.errors import InvalidRecord
+from forms.problems import Severity
+from service.cli import EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE
 from service.cli._records import read_record_file
 
 PASSING_VERDICTS = frozenset({"eligible", "ok"})
@@ -47,4 +50,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
+    errors = [p for p in loaded.problems if p.severity is Severity.ERROR]
+    if errors:  # values of the wrong type: the report above says where; the exit code says "unusable"
+        print(f"itbforms check: {InvalidRecord(errors, source=str(args.record))}", file=sys.stderr)
+        return EXIT_UNUSABLE
     return EXIT_OK if report.verdict in PASSING_VERDICTS else EXIT_FAILED

@@ -76,10 +76,13 @@ def test_missing_file_and_bad_date_exit_2(tmp_path, record_file, annex1_json):
     assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
 
 
-def test_wrong_types_are_reported_as_v_type_not_a_crash(record_file, annex1_json, capsys):
+def test_wrong_types_exit_2_and_the_report_shows_them_under_v_type(record_file, annex1_json):
     annex1_json["applicant"]["staff_total"] = "五十"
-    assert main(["check", record_file(annex1_json)]) == 1
-    report = json.loads(capsys.readouterr().out)
+    result = run_cli("check", record_file(annex1_json))
+    assert result.returncode == 2
+    assert "从业人员总数" in result.stderr and "五十" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    report = json.loads(result.stdout)
     v_type = [r for r in report["results"] if r["rule"] == "V-TYPE" and r["passed"] is False]
     assert v_type and "applicant.staff_total" in v_type[0]["fields"]
     assert report["verdict"] != "eligible"
