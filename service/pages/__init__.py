@@ -1,10 +1,11 @@
-"""The service's web pages: 首页, 在线填写 and 上传解析 — server-rendered Chinese HTML, one stylesheet, one
-small script, nothing from a CDN.
+"""The service's web pages: 首页, 在线填写, 上传解析 and 批量审核 — server-rendered Chinese HTML, one
+stylesheet, a small script per interactive page, nothing from a CDN.
 
 The fill page is generated from the form definitions (``forms/``): every section, field, option and table
 column comes from ``FormDef``, so a field added there appears here without an edit. Its script posts the
 draft to the JSON API (``/api/v1/check``, ``/api/v1/forms/<id>/fill``, ``/api/v1/forms/annex2/prefill``).
 The parse page posts the file to the page itself and calls the same library functions as the API.
+The bundle page's script uploads the zip to ``/api/v1/bundles`` and follows the job the API answers with.
 """
 
 from __future__ import annotations
@@ -61,6 +62,12 @@ NUMBER_ATTRS: Mapping[FieldType, Mapping[str, str]] = {
 
 #: What the parse page says beside a required field left empty (V-REQ's own message lists them all).
 REQUIRED_NOTE = "必填项，未填写"
+
+#: Files the bundle page accepts (the API checks that it really is a zip).
+BUNDLE_ACCEPT = ".zip,application/zip"
+
+#: Bundles with more files than this are polled without the per-file list (``?files=false``) until done.
+BUNDLE_BRIEF_POLL_FILES = 200
 
 #: Fields that take the whole width of the fill page's grid.
 WIDE_TYPES = frozenset({FieldType.PROSE, FieldType.MULTI, FieldType.TABLE})
@@ -148,6 +155,24 @@ def parse_upload() -> str | tuple[str, int]:
         return _render_parse(error=(title, str(exc))), status
     report = result.checks.to_dict() if result.checks is not None else None
     return _render_parse(result=_result_view(result.definition, result.to_dict(), report, filename))
+
+
+@pages.get("/bundles")
+def bundles_page() -> str:
+    """批量审核: upload a zip of applications; the page's script follows the job and shows every unit.
+
+    The 申报书 definition and the rule titles are embedded for the script, which lays each unit's record
+    out per section as the parse page does."""
+    settings = current_app.config["SETTINGS"]
+    return render_template(
+        "pages/bundles.html",
+        accept=BUNDLE_ACCEPT,
+        definition=form_as_dict(get_form("annex1")),
+        rule_titles={rule_id: rule.title for rule_id, rule in RULES.items()},
+        max_upload_mb=settings.bundle_max_upload_mb,
+        max_entries=settings.bundle_max_entries,
+        brief_poll_files=BUNDLE_BRIEF_POLL_FILES,
+    )
 
 
 @pages.errorhandler(RequestEntityTooLarge)

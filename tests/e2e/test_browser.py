@@ -2,12 +2,14 @@
 
 The app runs in a thread on 127.0.0.1 with a free port. The main test does what an applicant does: load a
 draft into the generated 申报书 form, change a few values by typing and ticking, download the Word file,
-upload it on the parse page and find the same values in the parsed record. Screenshots of the three pages
-go to docs/screenshots/ for the README.
+upload it on the parse page and find the same values in the parsed record. The bundle test does what a
+recommending authority does: upload a zip of applications on 批量审核, watch the job finish, open a unit
+and download the 推荐汇总表. Screenshots of the pages go to docs/screenshots/ for the README.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -17,8 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from werkzeug.serving import make_server
 
+from forms import FORMS
+from service import jobs
 from service.app import create_app
 from tests.conftest import EXAMPLES, ROOT
 
@@ -52,14 +57,19 @@ expect.set_options(timeout=TIMEOUT_MS)  # a slow CI machine: waiting for the pag
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """The real app on 127.0.0.1 (werkzeug, threaded) — the browser talks HTTP to it like to gunicorn."""
-    httpd = make_server("127.0.0.1", 0, create_app(), threaded=True)
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app on 127.0.0.1 (werkzeug, threaded) — the browser talks HTTP to it like to gunicorn.
+
+    As a serving app (not ``TESTING``) it starts its own bundle job runner thread, which works on the jobs
+    of a database in a temporary directory; one parser process is plenty for the test bundles."""
+    app = create_app({"data_dir": str(tmp_path_factory.mktemp("e2e-data")), "job_workers": 1})
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, name="e2e-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}"
     httpd.shutdown()
     thread.join(timeout=10)
+    jobs.stop_runner(app.config["SETTINGS"], timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +127,8 @@ def test_home_page_offers_the_tasks(page: Page, server: str) -> None:
     expect(page.get_by_role("link", name="填写年度运行情况表").first).to_have_attribute(
         "href", "/fill/annex2"
     )
-    expect(page.locator(".task").filter(has_text="批量审核")).to_contain_text("即将提供")
+    bundle_task = page.locator(".task").filter(has_text="批量审核")
+    expect(bundle_task.get_by_role("link", name="批量审核")).to_have_attribute("href", "/bundles")
     screenshot(page, "home.png")
     page.get_by_role("link", name="上传文件").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("上传解析")
@@ -241,7 +252,7 @@ def test_annex2_prefill_from_last_years_report(page: Page, server: str) -> None:
     expect(by_id(page, "f-header.report_year")).to_have_value(str(year))
 
 
-@pytest.mark.parametrize("path", ["/", "/fill/annex2", "/parse"])
+@pytest.mark.parametrize("path", ["/", "/fill/annex2", "/parse", "/bundles"])
 def test_pages_fit_a_phone(browser: Browser, server: str, path: str) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     try:
@@ -251,3 +262,189 @@ def test_pages_fit_a_phone(browser: Browser, server: str, path: str) -> None:
         assert overflow <= 0, f"{path} is {overflow}px wider than a phone screen"
     finally:
         context.close()
+
+
+def test_bundle_review(page: Page, server: str, tmp_path: Path) -> None:
+    from tests.extractor.bundle_fixtures import word_only_bundle  # noqa: PLC0415  (docxtpl, no LibreOffice)
+
+    bundle = tmp_path / "推荐材料.zip"
+    bundle.write_bytes(word_only_bundle())  # 甲 eligible, 乙 30 staff (ineligible), 说明.txt (not a form)
+    page.goto(server + "/bundles")
+    expect(page.locator("#bundle-form")).to_have_attribute("data-ready", "true")
+    page.set_input_files("#bundle-file", str(bundle))
+    page.get_by_label("推荐单位名称").fill("江苏省工业和信息化厅")
+    page.get_by_role("button", name="上传并审核").click()
+
+    # the job runs in the server's runner thread; the page polls it and draws its progress
+    expect(page).to_have_url(re.compile(r"/bundles#job=[A-Za-z0-9_-]+$"))
+    expect(page.locator("#progress-text")).to_have_text("已完成：已处理 3 / 3 个文件（100%）")
+    assert page.locator("#progress-bar").evaluate("bar => [bar.value, bar.max]") == [3, 3]
+    expect(page.locator("#job-line")).to_contain_text("推荐材料.zip · 推荐单位：江苏省工业和信息化厅")
+    files = page.locator("#files tbody tr")
+    expect(files).to_have_count(3)
+    expect(files.nth(0)).to_contain_text("甲单位/申报书.docx已解析")
+    expect(files.nth(2)).to_contain_text("说明.txt不是表单")
+
+    # one row per unit with its verdict, coloured; the .txt listed as not usable, with the reason
+    units = page.locator("#units tbody tr")
+    expect(units).to_have_count(2)
+    expect(page.locator("#status")).to_contain_text("审核完成：2 家单位")
+    expect(page.locator("#results-summary")).to_contain_text("符合 1 家，不符合 1 家，待补充 0 家")
+    cells = [units.nth(i).locator("td").all_inner_texts() for i in range(2)]
+    assert [c[:2] + c[4:5] for c in cells] == [
+        ["1", "测试单位011检测中心", "符合"],
+        ["2", "测试单位012检测中心", "不符合"],
+    ]
+    assert cells[1][3] == "第012号产业技术基础公共服务平台" and re.fullmatch(r"91320000\d{9}\w", cells[1][2])
+    colours = [units.nth(i).locator(".badge").evaluate("b => getComputedStyle(b).color") for i in range(2)]
+    assert colours == ["rgb(26, 127, 55)", "rgb(192, 54, 44)"]  # --ok green, --error red
+    failed = page.locator("#failed")
+    expect(failed).to_be_visible()
+    expect(failed.locator("li")).to_have_count(1)
+    expect(failed.locator("li")).to_contain_text("说明.txt（不是表单）：不是可识别的文件类型")
+
+    # a click on the ineligible unit's row opens its detail: the failed rule with its article and message,
+    # the record laid out per section with the rule beside its field
+    units.nth(1).locator("td").nth(2).click()
+    detail = page.locator("#unit-detail")
+    expect(detail).to_be_visible()
+    expect(detail.locator("#unit-title")).to_have_text("第 2 项 · 测试单位012检测中心")
+    expect(detail.locator(".verdict").first).to_contain_text("核查结论：不符合")
+    staff_rule = detail.locator('.unit-checks tr[data-rule="E-STAFF"]')
+    expect(staff_rule).to_contain_text("第六条（五）")
+    expect(staff_rule).to_contain_text("从业人员总数为 30 人，少于 50 人")
+    expect(detail.locator(".unit-checks tr[data-rule]")).to_have_count(1)
+    staff_row = detail.locator('tr[data-path="applicant.staff_total"]')
+    expect(staff_row.locator(".value")).to_have_text("30")
+    expect(staff_row.locator(".notes")).to_contain_text("E-STAFF 第六条（五）：从业人员总数为 30 人")
+    expect(detail.locator('tr[data-path="applicant.name"] .value')).to_have_text("测试单位012检测中心")
+    sections = [s.title for s in FORMS["annex1"].sections]
+    expect(detail.locator(".record-section h4")).to_have_text(sections)
+    expect(units.nth(1)).to_have_class(re.compile(r"\bselected\b"))
+    screenshot(page, "bundles.png", height=1700)
+
+    # the other unit passes everything
+    units.nth(0).get_by_role("button").click()
+    expect(detail.locator("#unit-title")).to_have_text("第 1 项 · 测试单位011检测中心")
+    expect(detail.locator(".unit-checks")).to_contain_text("项核查均通过")
+
+    # the 推荐汇总表 and the JSON report, downloaded through the buttons
+    with page.expect_download() as info:
+        page.get_by_role("link", name="下载推荐汇总表（Excel）").click()
+    assert info.value.suggested_filename == "推荐汇总表.xlsx"
+    sheet = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).worksheets[0]
+    values = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+    assert values[0][0] == "产业技术基础公共服务平台推荐汇总表"
+    assert str(values[1][0]).startswith("推荐单位（盖章）：江苏省工业和信息化厅")
+    unit_rows = [row for row in values if row[2] in ("测试单位011检测中心", "测试单位012检测中心")]
+    assert [(row[0], row[2], row[16]) for row in unit_rows] == [
+        (1, "测试单位011检测中心", "符合"),
+        (2, "测试单位012检测中心", "不符合"),
+    ]
+    name, report = download_json(page, page.get_by_role("link", name="下载核查报告（JSON）").click)
+    assert name == "核查报告-推荐材料.json"
+    assert [u["name"] for u in report["units"]] == ["测试单位011检测中心", "测试单位012检测中心"]
+    assert report["recommender"] == "江苏省工业和信息化厅"
+
+    # the address keeps the job: a reload shows the same results again
+    page.reload()
+    expect(page.locator("#units tbody tr")).to_have_count(2)
+    expect(page.locator("#failed li")).to_contain_text("说明.txt")
+
+
+def test_bundle_page_shows_why_an_upload_is_refused(browser: Browser, server: str, tmp_path: Path) -> None:
+    """415, 422 and 404 answers of the API appear as their problem's title and detail (Chromium logs the
+    failed request itself as a console error, so this test has its own page and only fails on script
+    errors)."""
+    from tests.extractor.bundles import make_zip  # noqa: PLC0415
+
+    context = browser.new_context(locale="zh-CN")
+    try:
+        page = context.new_page()
+        script_errors: list[str] = []
+        page.on("pageerror", lambda exc: script_errors.append(str(exc)))
+        page.goto(server + "/bundles")
+        expect(page.locator("#bundle-form")).to_have_attribute("data-ready", "true")
+        not_zip = tmp_path / "材料.zip"
+        not_zip.write_bytes(b"%PDF-1.7 this is not a zip")
+        page.set_input_files("#bundle-file", str(not_zip))
+        page.get_by_role("button", name="上传并审核").click()
+        expect(page.locator("#status")).to_contain_text("不支持的文件类型：")
+        expect(page.locator("#status")).to_contain_text("不是 zip 压缩包")
+        whole = make_zip([("甲单位/申报书.docx", b"not really a document" * 500)])
+        truncated = tmp_path / "传了一半.zip"
+        truncated.write_bytes(whole[: len(whole) // 2])
+        page.set_input_files("#bundle-file", str(truncated))
+        page.get_by_role("button", name="上传并审核").click()
+        expect(page.locator("#status")).to_contain_text("压缩包无法处理（损坏或超出限制）：")
+        expect(page.locator("#status")).to_contain_text("压缩包已损坏")
+        expect(page.locator("#progress")).to_be_hidden()
+        # an address with a job that does not exist (or was deleted after the retention time)
+        page.goto(server + "/bundles#job=0123abc")
+        expect(page.locator("#status")).to_contain_text("任务不存在：任务 0123abc 不存在或已过保存期限被删除")
+        expect(page.locator("#progress")).to_be_hidden()
+        assert script_errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.soffice
+def test_bundle_review_shows_differences_duplicates_and_problems(
+    page: Page, server: str, tmp_path: Path
+) -> None:
+    """The standard test bundle (Word files and sealed PDFs, a PDF that disagrees with its Word file, a
+    duplicate, an incomplete unit, a corrupt file, macOS clutter): each finding shows in the unit's detail."""
+    from tests.extractor.bundle_fixtures import standard_case  # noqa: PLC0415  (LibreOffice, built once)
+    from tests.extractor.bundles import MISMATCH_PDF_STAFF  # noqa: PLC0415
+
+    bundle = tmp_path / "推荐材料.zip"
+    bundle.write_bytes(standard_case().data)
+    page.goto(server + "/bundles")
+    expect(page.locator("#bundle-form")).to_have_attribute("data-ready", "true")
+    page.set_input_files("#bundle-file", str(bundle))
+    page.get_by_role("button", name="上传并审核").click()
+    units = page.locator("#units tbody tr")
+    expect(units).to_have_count(5)
+    expect(units.locator(".badge")).to_have_text(["符合", "不符合", "待补充", "符合", "符合"])
+    amber = units.nth(2).locator(".badge").evaluate("b => getComputedStyle(b).color")
+    assert amber == "rgb(154, 103, 0)"  # --warn
+    expect(page.locator('#files tr[data-status="skipped"]')).to_contain_text(
+        "__MACOSX/01-甲单位/._申报书.docx"
+    )
+    expect(page.locator("#failed li")).to_have_text(
+        [
+            re.compile(r"^推荐说明\.txt（不是表单）："),
+            re.compile(r"^06-戊单位/申报书\.docx（无法读取）：文件已损坏"),
+        ]
+    )
+    detail = page.locator("#unit-detail")
+
+    # 丁: its PDF says another staff number than its Word file
+    units.nth(3).click()
+    expect(detail.locator("#unit-title")).to_have_text("第 4 项 · 测试单位004检测中心")
+    expect(detail).to_contain_text("04-丁单位/申报书.pdf（PDF，用于比对）")
+    difference = detail.locator('.unit-differences tr[data-field="applicant.staff_total"]')
+    expect(difference).to_contain_text("从业人员总数（人）")
+    expect(difference.locator("li")).to_have_text(
+        ["04-丁单位/申报书.docx（Word）：186", f"04-丁单位/申报书.pdf（PDF）：{MISMATCH_PDF_STAFF}"]
+    )
+    expect(detail.locator(".unit-notes")).to_contain_text("Word与PDF文件内容不一致：从业人员总数（人）")
+
+    # 丙: two required values missing — the parsing problems with their file, the undecidable rule
+    units.nth(2).click()
+    expect(detail.locator("#unit-title")).to_have_text("第 3 项 · 测试单位003检测中心")
+    problems = detail.locator(".unit-problems tbody tr")
+    expect(problems).to_have_count(2)
+    expect(problems.first).to_contain_text("03-丙单位/申报书.docx")
+    expect(problems.first).to_contain_text("必填项未填写：技术服务仪器设备（含软件）原值（万元）")
+    expect(detail.locator('.unit-checks tr[data-rule="E-ASSETS"]')).to_contain_text("第六条（六）？ 待补充")
+    expect(detail.locator('tr[data-path="applicant.equipment_value"]')).to_have_class(re.compile("has-notes"))
+    expect(detail.locator('tr[data-path="applicant.equipment_value"] .value')).to_have_text("—")
+
+    # the second application of 甲 names the first one, and leads there
+    units.nth(4).click()
+    duplicate = detail.locator(".duplicates")
+    expect(duplicate).to_have_text("重复申报：与 第 1 项（测试单位001检测中心） 的统一社会信用代码相同")
+    duplicate.get_by_role("button").click()
+    expect(detail.locator("#unit-title")).to_have_text("第 1 项 · 测试单位001检测中心")
+    expect(units.nth(0)).to_have_class(re.compile(r"\bselected\b"))

@@ -1,5 +1,6 @@
 """The web pages through the Flask test client: they render, the fill page has an input for every field of
-the definitions, nothing is loaded from elsewhere, and the parse page shows a real document's record."""
+the definitions, nothing is loaded from elsewhere, the parse page shows a real document's record, and the
+批量审核 page carries what its script needs."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from forms.model import Field, FormDef
 from service.app import create_app
 from service.pages import CONTENT_SECURITY_POLICY, section_blocks
 
-PAGES = ["/", "/fill/annex1", "/fill/annex2", "/parse"]
+PAGES = ["/", "/fill/annex1", "/fill/annex2", "/parse", "/bundles"]
 STATIC = Path(__file__).resolve().parents[2] / "service" / "pages" / "static"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -75,7 +76,9 @@ def test_home_page_links_the_tasks_the_docs_and_the_schemas(client):
     assert {"/fill/annex1", "/fill/annex2", "/parse", "/docs"} <= hrefs
     assert {"/api/v1/forms/annex1/schema", "/api/v1/forms/annex2/schema"} <= hrefs
     bundle_task = doc.xpath("//li[@class='task'][h2='批量审核']")[0]
-    assert "即将提供" in bundle_task.text_content()
+    assert [a.get("href") for a in bundle_task.xpath(".//a")] == ["/bundles"]
+    assert "即将提供" not in bundle_task.text_content()
+    assert doc.xpath("//header//nav//a[@href='/bundles']")[0].text == "批量审核"
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -199,7 +202,8 @@ def test_pages_load_nothing_from_other_hosts(client, path):
     texts += [p.read_text(encoding="utf-8") for p in sorted(STATIC.iterdir())]
     hosts = {urlsplit(url).hostname for text in texts for url in re.findall(r"https?://[^\s\"'<>)]+", text)}
     assert hosts <= {"127.0.0.1", "localhost"}, hosts
-    assert sorted(p.suffix for p in STATIC.iterdir()) == [".css", ".js"]  # one stylesheet, one script
+    # one stylesheet, one small script per interactive page
+    assert sorted(p.name for p in STATIC.iterdir()) == ["bundles.js", "fill.js", "site.css"]
 
 
 # --- the parse page on real documents ---------------------------------------------------------------
@@ -355,3 +359,53 @@ def test_prefill_as_json_returns_the_record_for_the_fill_page(client, annex2_jso
     for key, metric in annex2_json["capacity"].items():
         if isinstance(metric, dict):
             assert record["capacity"][key] == {"previous": metric["current"], "current": None}
+
+
+# --- the 批量审核 page ----------------------------------------------------------------------------------
+
+
+def test_bundle_page_has_the_upload_form_for_the_bundle_api(client):
+    doc = html(client.get("/bundles"))
+    assert doc.findtext(".//title") == "批量审核 · 产业技术基础公共服务平台表单服务"
+    assert doc.findtext(".//h1") == "批量审核"
+    upload = doc.xpath("//form[@id='bundle-form']")[0]
+    # without the script the form still posts to the API (which answers 202 with the job)
+    assert (upload.get("method"), upload.get("action"), upload.get("enctype")) == (
+        "post",
+        "/api/v1/bundles",
+        "multipart/form-data",
+    )
+    file_input = upload.xpath(".//input[@type='file']")[0]
+    assert file_input.get("name") == "file" and ".zip" in file_input.get("accept")
+    assert file_input.get("required") is not None
+    assert upload.xpath(".//input[@name='recommender']")[0].get("maxlength") == "200"
+    labels = {label.get("for"): label.text_content() for label in upload.xpath(".//label[@for]")}
+    assert "压缩包" in labels["bundle-file"] and labels["bundle-recommender"] == "推荐单位名称"
+    # the places the script fills: progress, results table, failed files, the unit's detail
+    assert doc.xpath("//progress[@id='progress-bar']") and doc.xpath("//*[@id='status'][@role='status']")
+    headers = [th.text for th in doc.xpath("//table[@id='units']/thead//th")]
+    assert headers == ["序号", "申报单位", "统一社会信用代码", "平台名称", "条件核查", "提示"]
+    assert doc.xpath("//*[@id='failed']") and doc.xpath("//*[@id='unit-detail']")
+    assert [s.get("src") for s in doc.xpath("//script[@src]")] == ["/assets/bundles.js"]
+
+
+def test_bundle_page_embeds_the_annex1_definition_and_rule_titles(client):
+    from forms.checks import RULES
+
+    doc = html(client.get("/bundles"))
+    definition = json.loads(doc.xpath("//script[@id='form-definition']")[0].text)
+    assert definition == client.get("/api/v1/forms/annex1").get_json()
+    titles = json.loads(doc.xpath("//script[@id='rule-titles']")[0].text)
+    assert titles == {rule_id: rule.title for rule_id, rule in RULES.items()}
+    assert titles["E-STAFF"]
+
+
+def test_bundle_page_states_the_configured_limits():
+    doc = html(
+        create_app({"TESTING": True, "bundle_max_upload_mb": 7, "bundle_max_entries": 321})
+        .test_client()
+        .get("/bundles")
+    )
+    upload = doc.xpath("//form[@id='bundle-form']")[0]
+    assert upload.get("data-max-mb") == "7"
+    assert "不超过 7 MB、321 个文件" in upload.text_content()
