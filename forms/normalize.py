@@ -666,6 +666,18 @@ def _resolve(pieces: list[tuple[bool, str]], options: Sequence[str]) -> _Choices
     return _Choices([o for o in options if o in chosen], other, unknown, other_unchecked)
 
 
+def _read_choices(raw: Any, options: Sequence[str]) -> _Choices | Normalized:
+    """The options chosen in ``raw`` (checkbox marks or plain names), or the problem that prevents reading
+    them (marks that touch no option, names that are not options). Shared by ``checkboxes`` and ``choice``."""
+    try:
+        pieces = _pieces(raw, options)
+    except _AmbiguousMarks:
+        return _fail("ambiguous_marks", raw)
+    if pieces is None:
+        return _fail("unknown_option", raw, unknown=_raw_text(raw), options="、".join(options))
+    return _resolve(pieces, options)
+
+
 def _finish_choices(found: _Choices, raw: Any, options: Sequence[str], value: Any) -> Normalized:
     """The result for resolved choices: unknown names are an error, loose ends of ``其他`` a warning."""
     if found.unknown:
@@ -697,13 +709,9 @@ def checkboxes(raw: str | Sequence[str], options: Sequence[str]) -> Normalized:
     """
     if is_empty(raw):
         return EMPTY
-    try:
-        pieces = _pieces(raw, options)
-    except _AmbiguousMarks:
-        return _fail("ambiguous_marks", raw)
-    if pieces is None:
-        return _fail("unknown_option", raw, unknown=_raw_text(raw), options="、".join(options))
-    found = _resolve(pieces, options)
+    found = _read_choices(raw, options)
+    if isinstance(found, Normalized):
+        return found
     return _finish_choices(found, raw, options, (found.chosen, found.other) if found.chosen else None)
 
 
@@ -716,13 +724,9 @@ def choice(raw: Any, options: Sequence[str]) -> Normalized:
     """
     if is_empty(raw):
         return EMPTY
-    try:
-        pieces = _pieces(raw, options)
-    except _AmbiguousMarks:
-        return _fail("ambiguous_marks", raw)
-    if pieces is None:
-        return _fail("unknown_option", raw, unknown=_raw_text(raw), options="、".join(options))
-    found = _resolve(pieces, options)
+    found = _read_choices(raw, options)
+    if isinstance(found, Normalized):
+        return found
     if len(found.chosen) > 1:
         return _fail("choice_conflict", raw)
     return _finish_choices(found, raw, options, found.chosen[0] if found.chosen else None)
