@@ -39,13 +39,22 @@ class Package:
                 name, f"文件已损坏，无法作为压缩包打开（{exc}）", english="corrupt zip package"
             ) from None
 
-    def read(self, member: str) -> bytes:
+    def read(self, member: str, *, xml: bool = False) -> bytes:
+        """A member's bytes within the limits; ``xml=True`` also holds it to ``max_xml_part_bytes``
+        (checked from the zip directory, before anything is inflated)."""
         try:
             info = self.zip.getinfo(member)
         except KeyError:
             raise UnreadableFile(
                 self.name, f"文件不完整，缺少 {member}", english=f"missing {member}"
             ) from None
+        if xml and info.file_size > self.limits.max_xml_part_bytes:
+            raise UnreadableFile(
+                self.name,
+                f"{member} 解压后 {info.file_size} 字节，"
+                f"超过单个部件 {self.limits.max_xml_part_bytes} 字节的限制，拒绝处理",
+                english="XML part over the size limit",
+            )
         if info.flag_bits & 0x1:
             raise UnreadableFile(self.name, "文件已加密，请去除密码后再上传", english="encrypted")
         self._read += info.file_size
@@ -67,7 +76,7 @@ class Package:
         return data
 
     def xml(self, member: str) -> etree._Element:
-        return parse_xml(self.read(member), f"{self.name}:{member}")
+        return parse_xml(self.read(member, xml=True), f"{self.name}:{member}")
 
     def main_part(self, default: str) -> str:
         """The package's main document part, as named by ``_rels/.rels`` (``word/document.xml`` usually)."""

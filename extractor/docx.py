@@ -399,7 +399,7 @@ def read_docx(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Source
     """Read a .docx (given as bytes; ``name`` names it in messages) into a ``SourceDoc``."""
     package = Package(data, name, limits)
     part = package.main_part("word/document.xml")
-    xml = package.read(part)
+    xml = package.read(part, xml=True)
     if STRICT_W_NS.encode() in xml[:4096]:  # "Strict Open XML" (ISO 29500 strict): same elements, other URI
         xml = xml.replace(STRICT_W_NS.encode(), W_NS.encode())
     root = parse_xml(xml, f"{name}:{part}")

@@ -15,6 +15,9 @@ from typing import Any
 MAX_FILE_BYTES = 64 * 1024 * 1024
 #: Sum of the uncompressed sizes of the zip members we read (a zip bomb expands far beyond this).
 MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
+#: One XML part we parse into a tree (a whole 80-page application's document.xml is 1–3 MB; a tree costs
+#: ~20× its text in memory, so this bounds one document's memory to a few hundred MB).
+MAX_XML_PART_BYTES = 16 * 1024 * 1024
 #: PDF pages read (an application is 30–80 pages; the rest of a longer file is reported, not read).
 MAX_PAGES = 300
 #: Table cells read in the whole document.
@@ -55,6 +58,7 @@ def env_overrides(cls: type, environ: Mapping[str, str] | None, prefix: str) -> 
 class Limits:
     max_file_bytes: int = MAX_FILE_BYTES
     max_unzipped_bytes: int = MAX_UNZIPPED_BYTES
+    max_xml_part_bytes: int = MAX_XML_PART_BYTES
     max_pages: int = MAX_PAGES
     max_cells: int = MAX_CELLS
     max_rows: int = MAX_ROWS

@@ -63,6 +63,14 @@ def _zip_kind(data: bytes, filename: str) -> FileKind:
         raise UnreadableFile(
             filename, f"文件已损坏，无法作为压缩包打开（{exc}）", english="corrupt zip"
         ) from None
+    if any(PurePath(n).name.lower() == "vbaproject.bin" for n in names):
+        # a macro-enabled document (.docm/.xlsm, or one renamed .docx): we never need its macros, and an
+        # authority should not receive them passed on from us either
+        raise UnsupportedFile(
+            filename,
+            "含宏的文档（.docm/.xlsm）不受支持，请另存为 .docx/.xlsx 后再上传",
+            english="macro-enabled file",
+        )
     if "word/document.xml" in names or any(n.startswith("word/") and n.endswith(".xml") for n in names):
         return "docx"
     if "xl/workbook.xml" in names or any(n.startswith("xl/") and n.endswith(".xml") for n in names):
