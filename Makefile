@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup system lint format typecheck bench docs clean
+.PHONY: run test setup system lint format typecheck bench docs screenshots clean
 
 run: setup
 	$(VENV)/bin/gunicorn --workers $$(nproc) --bind $(HOST):$(PORT) --timeout 180 "service.app:create_app()"
@@ -42,6 +42,9 @@ bench: setup
 
 docs: setup
 	$(PY) -m docs.previews
+
+screenshots: setup
+	ITBFORMS_SCREENSHOTS=1 $(PY) -m pytest tests/e2e -q
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build *.egg-info

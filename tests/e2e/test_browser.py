@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,6 +43,7 @@ CHROMIUM_ARGS = [
 #: chromium-l10n package, so the screenshots show the pages as a Chinese user sees them.
 CHROMIUM_ENV = {**os.environ, "LANGUAGE": "zh_CN", "LC_ALL": "C.UTF-8"}
 SCREENSHOTS = ROOT / "docs" / "screenshots"
+SCRATCH = Path(tempfile.gettempdir()) / "itbforms-screenshots"
 TIMEOUT_MS = 15_000
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -110,14 +112,19 @@ def download_json(page: Page, click) -> tuple[str, Any]:
 
 
 def screenshot(page: Page, name: str, *, height: int | None = None) -> None:
-    """The viewport (or the page's top ``height`` pixels) into docs/screenshots/ for the README."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    """The viewport (or the page's top ``height`` pixels) as a PNG: into docs/screenshots/ for the README
+    when ``ITBFORMS_SCREENSHOTS=1`` (``make screenshots``), else into a temporary folder, so that a test run
+    leaves the work tree clean (the bundle page shows a random job id)."""
+    folder = SCREENSHOTS if os.environ.get("ITBFORMS_SCREENSHOTS") == "1" else SCRATCH
+    folder.mkdir(parents=True, exist_ok=True)
+    path = str(folder / name)
     if height is None:
-        page.screenshot(path=str(SCREENSHOTS / name))
+        page.screenshot(path=path)
     else:
         width = page.viewport_size["width"] if page.viewport_size else 1280
         clip = {"x": 0, "y": 0, "width": width, "height": height}
-        page.screenshot(path=str(SCREENSHOTS / name), full_page=True, clip=clip)
+        page.screenshot(path=path, full_page=True, clip=clip)
+    assert Path(path).stat().st_size > 10_000
 
 
 def test_home_page_offers_the_tasks(page: Page, server: str) -> None:
