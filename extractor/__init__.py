@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extractor._zip import check_zip_directory
 from extractor.errors import UnreadableFile, UnsupportedFile
 from extractor.mapper import map_document
 from extractor.model import SourceDoc
 from extractor.settings import DEFAULT_LIMITS, Limits
-from extractor.sniff import sniff
+from extractor.sniff import ZIP_MAGICS, sniff
 from forms import get_form
 from forms.labels import detect_form
 from forms.model import FormDef
@@ -82,6 +83,8 @@ def read_document(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -
             f"文件过大（{len(data)} 字节），超过 {limits.max_file_bytes} 字节的上限",
             english="file too large",
         )
+    if data[:4] in ZIP_MAGICS:
+        check_zip_directory(data, filename, limits)
     kind = sniff(data, filename)
     if kind == "docx":
         from extractor.docx import read_docx

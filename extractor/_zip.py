@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import io
 import posixpath
+import struct
 import zipfile
+import zlib
+from typing import IO
 
 from lxml import etree
 
@@ -22,6 +25,74 @@ _PARSER = etree.XMLParser(
 
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_DOCUMENT = "/officeDocument"
+
+#: Bytes of central directory allowed per member (a header is 46 bytes plus name and extra fields): Python's
+#: zipfile reads as many headers as the directory's declared size holds, whatever the declared count says.
+DIRECTORY_BYTES_PER_ENTRY = 256
+_EOCD = b"PK\x05\x06"
+_EOCD64_LOCATOR = b"PK\x06\x07"
+_EOCD64 = b"PK\x06\x06"
+_EOCD_WINDOW = 0xFFFF + 22  # the end record (22 bytes) and a comment of up to 64 KiB
+
+
+def zip_directory(source: bytes | IO[bytes]) -> tuple[int, int] | None:
+    """(members, central directory bytes) as the zip's end record declares them (zip64 included), read
+    from the tail of ``source`` (bytes or a seekable file) without listing the members; None when there is
+    no end record (zipfile will then refuse the file)."""
+    fh = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+    start = fh.tell()
+    try:
+        length = fh.seek(0, io.SEEK_END)
+        tail_at = max(0, length - _EOCD_WINDOW)
+        fh.seek(tail_at)
+        tail = fh.read()
+        pos = tail.rfind(_EOCD)
+        if pos < 0 or pos + 22 > len(tail):
+            return None
+        entries, size = struct.unpack_from("<HI", tail, pos + 10)
+        locator = pos - 20
+        if (
+            (entries == 0xFFFF or size == 0xFFFFFFFF)
+            and locator >= 0
+            and tail[locator : locator + 4] == _EOCD64_LOCATOR
+        ):
+            # zip64: the locator just before the end record points at the real one
+            offset = struct.unpack_from("<Q", tail, locator + 8)[0]
+            fh.seek(offset)
+            record = fh.read(56)
+            if len(record) == 56 and record[:4] == _EOCD64:
+                entries, size = struct.unpack_from("<QQ", record, 32)
+        return entries, size
+    finally:
+        fh.seek(start)
+
+
+def directory_excess(source: bytes | IO[bytes], max_entries: int, bytes_per_entry: int) -> str | None:
+    """Why the zip in ``source`` holds more than ``max_entries`` members, judged from its end record alone
+    (the declared count, or a directory larger than ``bytes_per_entry`` per allowed member), or None."""
+    declared = zip_directory(source)
+    if declared is None:
+        return None
+    entries, size = declared
+    if entries > max_entries:
+        return f"{entries} 个"
+    allowed = max_entries * bytes_per_entry
+    if size > allowed:
+        return f"目录 {size} 字节，超过 {allowed} 字节"
+    return None
+
+
+def check_zip_directory(data: bytes, name: str, limits: Limits) -> None:
+    """Refuse a package with more than ``max_zip_entries`` members (by its declared count or by the size of
+    its central directory) before ``zipfile`` lists them: a 50 MB upload can hold 600,000 empty members."""
+    excess = directory_excess(data, limits.max_zip_entries, DIRECTORY_BYTES_PER_ENTRY)
+    if excess:
+        raise UnreadableFile(
+            name,
+            f"压缩包部件过多（{excess}；上限 {limits.max_zip_entries} 个），"
+            "不是正常的 Word/Excel 文件，拒绝处理",
+            english="too many zip entries",
+        )
 
 
 class Package:
@@ -67,7 +138,7 @@ class Package:
         try:
             with self.zip.open(info) as fh:
                 data = fh.read(info.file_size + 1)
-        except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
             raise UnreadableFile(
                 self.name, f"文件已损坏：{member} 无法解压（{exc}）", english="corrupt"
             ) from None

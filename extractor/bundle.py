@@ -35,6 +35,7 @@ from typing import Any
 from extractor import parse_bytes
 from extractor.bundle_zip import DEFAULT_BUNDLE_LIMITS, Bundle, BundleEntry, BundleIssue, BundleLimits
 from extractor.errors import UnreadableFile, UnsupportedFile
+from extractor.settings import DEFAULT_LIMITS, Limits
 from extractor.sniff import sniff
 from forms import ANNEX1
 from forms.checks import CheckReport, jsonable, run_checks
@@ -112,12 +113,14 @@ class FileOutcome:
         }
 
 
-def parse_entry(index: int, name: str, folder: str, data: bytes) -> FileOutcome:
-    """Parse one file of a bundle; never raises (the process pool runs this)."""
+def parse_entry(
+    index: int, name: str, folder: str, data: bytes, limits: Limits = DEFAULT_LIMITS
+) -> FileOutcome:
+    """Parse one file of a bundle within ``limits``; never raises (the process pool runs this)."""
     outcome = FileOutcome(index, name, folder, len(data))
     try:
         outcome.kind = sniff(data, name)
-        result = parse_bytes(data, name)
+        result = parse_bytes(data, name, limits=limits)
         outcome.kind = result.kind or outcome.kind
     except UnsupportedFile as exc:
         outcome.status, outcome.reason = "not_form", exc.reason
@@ -481,10 +484,12 @@ def screen_bundle(
     workers: int = 1,
     progress: ProgressCallback | None = None,
     limits: BundleLimits = DEFAULT_BUNDLE_LIMITS,
+    document_limits: Limits = DEFAULT_LIMITS,
     today: date | None = None,
 ) -> BundleReport:
-    """Screen a bundle (its bytes or its path). Raises only when the bundle itself is unusable (not a zip:
-    ``UnsupportedFile``; over the bundle limits: ``UnsafeBundle``); every problem of a file is reported."""
+    """Screen a bundle (its bytes or its path), each file read within ``document_limits``. Raises only when
+    the bundle itself is unusable (not a zip: ``UnsupportedFile``; over the bundle limits: ``UnsafeBundle``);
+    every problem of a file is reported."""
     started = time.monotonic()
     if name is None:
         name = data.name if isinstance(data, Path) else "bundle.zip"
@@ -493,7 +498,7 @@ def screen_bundle(
         if progress:
             progress(Progress(0, len(outcomes), None, tuple(outcomes), tuple(bundle.issues)))
         done = 0
-        for outcome in _parse_all(bundle, workers):
+        for outcome in _parse_all(bundle, workers, document_limits):
             outcomes[outcome.index] = outcome
             done += 1
             if progress:
@@ -529,7 +534,7 @@ def _build_units(outcomes: list[FileOutcome], today: date | None) -> list[Unit]:
     return units
 
 
-def _parse_all(bundle: Bundle, workers: int) -> Iterator[FileOutcome]:
+def _parse_all(bundle: Bundle, workers: int, limits: Limits) -> Iterator[FileOutcome]:
     """Each entry parsed, in completion order; entries are read here and at most ``2 × workers`` are in
     flight, so memory stays bounded however big the bundle."""
     if workers <= 1:
@@ -537,7 +542,7 @@ def _parse_all(bundle: Bundle, workers: int) -> Iterator[FileOutcome]:
             if isinstance(data, UnreadableFile):
                 yield _read_failed(entry, data)
             else:
-                yield parse_entry(entry.index, entry.name, entry.folder, data)
+                yield parse_entry(entry.index, entry.name, entry.folder, data, limits)
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["extractor", "extractor.docx", "extractor.pdf", "forms.checks"])
@@ -547,7 +552,7 @@ def _parse_all(bundle: Bundle, workers: int) -> Iterator[FileOutcome]:
             if isinstance(data, UnreadableFile):
                 yield _read_failed(entry, data)
                 continue
-            pending[pool.submit(parse_entry, entry.index, entry.name, entry.folder, data)] = entry
+            pending[pool.submit(parse_entry, entry.index, entry.name, entry.folder, data, limits)] = entry
             while len(pending) >= 2 * workers:
                 yield from _collect(pending)
         while pending:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import IO, Literal
 
+from extractor._zip import directory_excess
 from extractor.errors import UnreadableFile, UnsupportedFile
 from extractor.settings import MAX_FILE_BYTES, env_overrides
 
@@ -38,6 +39,10 @@ RATIO_FLOOR_BYTES = 1024 * 1024
 MAX_ENTRY_BYTES = MAX_FILE_BYTES
 #: Levels of zips inside the bundle that are opened (1: a zip in the bundle is read, a zip in that is not).
 MAX_DEPTH = 1
+#: Central-directory bytes allowed per entry before the directory is listed (a header is 46 bytes, plus a
+#: name of up to ~200 bytes of nested Chinese folders and extra fields that may repeat it): listing costs
+#: ~0.5 KB of memory per header, and a 60 MB directory holds a million of them.
+DIRECTORY_BYTES_PER_ENTRY = 1024
 
 #: The UTF-8 name flag of the zip format (general purpose bit 11).
 UTF8_FLAG = 0x800
@@ -190,7 +195,11 @@ class Bundle:
                 self.name, "不是 zip 压缩包；请将申报材料打包为 .zip 后上传", english="not a zip"
             )
         try:
+            self._check_directory(self._fh, self.limits.max_entries)
             return zipfile.ZipFile(self._fh)
+        except UnsafeBundle:
+            self.close()
+            raise
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
             self.close()
             raise UnsafeBundle(
@@ -204,6 +213,16 @@ class Bundle:
         self._add_bytes(sum(i.file_size for i in infos))
         for position, info in enumerate(infos):
             self._consider(info, (position,), prefix="", depth=0)
+
+    def _check_directory(self, source: bytes | IO[bytes], allowed: int) -> None:
+        """Refuse a zip declaring more than ``allowed`` entries from its end record, before listing them."""
+        excess = directory_excess(source, allowed, DIRECTORY_BYTES_PER_ENTRY)
+        if excess:
+            raise UnsafeBundle(
+                self.name,
+                f"压缩包内文件过多（{excess}，上限 {self.limits.max_entries} 个），拒绝处理",
+                english="too many entries",
+            )
 
     def _count(self, n: int) -> None:
         self.total_entries += n
@@ -275,11 +294,15 @@ class Bundle:
     def _open_nested(self, info: zipfile.ZipInfo, where: tuple[int, ...], name: str, depth: int) -> None:
         try:
             data = self._inflate(self._zip, info, name)
+        except UnreadableFile as exc:
+            self._issue(name, "nested_unreadable", f"内层压缩包无法读取：{exc.reason}")
+            return
+        self._check_directory(data, self.limits.max_entries - self.total_entries)  # counts like _count
+        try:
             inner = zipfile.ZipFile(io.BytesIO(data))
             infos = inner.infolist()
-        except (UnreadableFile, zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
-            reason = exc.reason if isinstance(exc, UnreadableFile) else str(exc)
-            self._issue(name, "nested_unreadable", f"内层压缩包无法读取：{reason}")
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+            self._issue(name, "nested_unreadable", f"内层压缩包无法读取：{exc}")
             return
         self._count(len(infos))
         self._add_bytes(sum(i.file_size for i in infos))

@@ -8,10 +8,12 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path, PurePath
 
+from extractor._zip import Package
 from extractor.docx import read_docx
 from extractor.errors import UnreadableFile
 from extractor.model import SourceDoc
 from extractor.settings import DEFAULT_LIMITS, Limits
+from extractor.sniff import ZIP_MAGICS
 from extractor.xlsx import read_xlsx
 from office.libreoffice import ConversionError, OfficeMissing, convert
 
@@ -27,6 +29,8 @@ def read_legacy(data: bytes, name: str, kind: str, limits: Limits = DEFAULT_LIMI
     The result keeps the original file name and reports ``kind`` ``doc``/``xls``.
     """
     word = kind == "doc"
+    if data[:4] in ZIP_MAGICS:
+        _inflate_all(data, name, limits)
     suffix = PurePath(name).suffix.lower()
     if suffix not in (WORD_SUFFIXES if word else SHEET_SUFFIXES):
         suffix = _sniffed_suffix(data, word)
@@ -54,6 +58,15 @@ def read_legacy(data: bytes, name: str, kind: str, limits: Limits = DEFAULT_LIMI
         pages=doc.pages,
         meta={**doc.meta, "converted_from": suffix.lstrip(".")},
     )
+
+
+def _inflate_all(data: bytes, name: str, limits: Limits) -> None:
+    """Inflate every member of a zip-based file (ODT/ODS) within ``limits`` before LibreOffice sees it:
+    LibreOffice would expand a zip bomb in full, we refuse it from the directory or as soon as a member
+    inflates past its declared size."""
+    package = Package(data, name, limits)
+    for member in sorted(package.names):
+        package.read(member)
 
 
 def _sniffed_suffix(data: bytes, word: bool) -> str:

@@ -19,7 +19,9 @@ from __future__ import annotations
 import bisect
 import io
 import itertools
+import logging
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -56,10 +58,21 @@ SPACE_EMS = 0.25
 #: Gap (in ems) between two CJK characters that counts as a (full-width) space.
 CJK_SPACE_EMS = 0.8
 
+#: Ruling lines (after joining) on one page handed to the table finder, and the crossings it may turn into
+#: cells: its cost grows with lines × lines and crossings², a 200 × 200 grid of lines (a few KB of PDF) takes
+#: half a minute. A dense form page has ~40 lines and ~150 crossings.
+MAX_TABLE_EDGES = 1_000
+MAX_TABLE_POINTS = 2_000
+
 #: pdfplumber's default table settings ("lines" strategy: tables are found from their ruling lines).
 TABLE_SETTINGS = TableSettings()
 
 _CID = re.compile(r"\(cid:\d+\)")
+
+# pdfminer logs a warning for every oddity of a damaged or crafted file ("Refusing to execute circular
+# reference", "Could not get FontBBox" …); what matters reaches the caller as a problem or UnreadableFile,
+# and the CLI's stderr must stay one line. Its errors are still logged.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 _PAGE_NUMBER = re.compile(r"^[\s\-—–·第页共/PpAaGgEe0-9]*$")
 
 
@@ -380,8 +393,65 @@ def _rect_edges(x0: float, top: float, x1: float, bottom: float) -> list[dict[st
     ]
 
 
+class _Refused(Exception):
+    """A page over a work limit (``_Budget``, ``_find_tables``): the file is refused with ``reason``."""
+
+    def __init__(self, reason: str, english: str) -> None:
+        self.reason = reason
+        self.english = english
+        super().__init__(english)
+
+
+def _timeout(limits: Limits) -> _Refused:
+    return _Refused(f"处理超时（读取超过 {limits.parse_timeout:g} 秒），拒绝处理", "parse timeout")
+
+
+class _Budget(PDFPageAggregator):
+    """pdfminer's page aggregator, holding each page to ``limits.max_page_objects`` drawn objects and the
+    document to its deadline: a form XObject that draws another twice, n levels deep, draws 2^n objects
+    from a few hundred bytes (pdfminer only refuses a form that draws *itself*)."""
+
+    def __init__(self, resources: PDFResourceManager, limits: Limits, deadline: float) -> None:
+        super().__init__(resources, laparams=None)
+        self.limits = limits
+        self.deadline = deadline
+        self.drawn = 0
+
+    def begin_page(self, page: PDFPage, ctm: Any) -> None:
+        self.drawn = 0
+        super().begin_page(page, ctm)
+
+    def _draw(self) -> None:
+        self.drawn += 1
+        if self.drawn > self.limits.max_page_objects:
+            raise _Refused(
+                f"内容过于复杂（超过 {self.limits.max_page_objects} 个绘图对象），拒绝处理",
+                "too many objects on a page",
+            )
+        if not self.drawn % 512 and time.monotonic() > self.deadline:
+            raise _timeout(self.limits)
+
+    def begin_figure(self, *args: Any) -> None:
+        self._draw()
+        super().begin_figure(*args)
+
+    def paint_path(self, *args: Any) -> None:
+        self._draw()
+        super().paint_path(*args)
+
+    def render_image(self, *args: Any) -> None:
+        self._draw()
+        super().render_image(*args)
+
+    def render_char(self, *args: Any) -> float:
+        self._draw()
+        return float(super().render_char(*args))
+
+
 def _find_tables(edges: list[dict[str, Any]]) -> list[list[tuple[float, float, float, float]]]:
-    """The cells (bounding boxes) of each ruled table, as pdfplumber's ``find_tables`` finds them."""
+    """The cells (bounding boxes) of each ruled table, as pdfplumber's ``find_tables`` finds them; a page
+    with more ruling lines or crossings than a form has is refused (``_Refused``) before the quadratic
+    steps."""
     s = TABLE_SETTINGS
     lines = filter_edges(edges, "v", min_length=s.edge_min_length_prefilter)
     lines += filter_edges(edges, "h", min_length=s.edge_min_length_prefilter)
@@ -391,7 +461,17 @@ def _find_tables(edges: list[dict[str, Any]]) -> list[list[tuple[float, float, f
         lines, s.snap_x_tolerance, s.snap_y_tolerance, s.join_x_tolerance, s.join_y_tolerance
     )
     merged = filter_edges(merged, min_length=s.edge_min_length)
+    if len(merged) > MAX_TABLE_EDGES:
+        raise _Refused(
+            f"表格线过多（{len(merged)} 条，上限 {MAX_TABLE_EDGES} 条），不是表单，拒绝处理",
+            "too many ruling lines",
+        )
     points = edges_to_intersections(merged, s.intersection_x_tolerance, s.intersection_y_tolerance)
+    if len(points) > MAX_TABLE_POINTS:
+        raise _Refused(
+            f"表格线交点过多（{len(points)} 个，上限 {MAX_TABLE_POINTS} 个），不是表单，拒绝处理",
+            "too many ruling-line crossings",
+        )
     return [
         [(float(c[0]), float(c[1]), float(c[2]), float(c[3])) for c in group]
         for group in cells_to_tables(intersections_to_cells(points))
@@ -399,6 +479,9 @@ def _find_tables(edges: list[dict[str, Any]]) -> list[list[tuple[float, float, f
 
 
 def _unreadable(name: str, exc: Exception, page: int | None = None) -> UnreadableFile:
+    if isinstance(exc, _Refused):
+        where = f"第 {page} 页" if page else "文件"
+        return UnreadableFile(name, f"PDF {where}{exc.reason}", english=exc.english)
     if isinstance(exc, PDFPasswordIncorrect | PDFEncryptionError) or isinstance(
         exc.__cause__, PDFPasswordIncorrect | PDFEncryptionError
     ):
@@ -414,12 +497,13 @@ def read_pdf(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceD
     undecodable: list[int] = []
     items: list[tuple[int, float, Paragraph | _PageTable]] = []  # (page, top, block) in reading order
     chars_seen = 0
+    deadline = time.monotonic() + limits.parse_timeout
     try:  # pdfminer promises no narrower set of exceptions for a damaged or hostile file
         document = PDFDocument(PDFParser(io.BytesIO(data)), password="")
         pages = list(itertools.islice(PDFPage.create_pages(document), limits.max_pages + 1))
         total = _page_count(document, len(pages))
         resources = PDFResourceManager(caching=True)
-        device = PDFPageAggregator(resources, laparams=None)
+        device = _Budget(resources, limits, deadline)
         interpreter = PDFPageInterpreter(resources, device)
     except Exception as exc:  # pdfminer raises anything on a hostile file
         raise _unreadable(name, exc) from None
@@ -429,6 +513,8 @@ def read_pdf(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceD
         )
     for number, pdf_page in enumerate(pages[: limits.max_pages], start=1):
         try:
+            if time.monotonic() > deadline:
+                raise _timeout(limits)
             interpreter.process_page(pdf_page)
             page = _page_objects(device.get_result())
             chars = [c for c in page.chars if c["upright"]]

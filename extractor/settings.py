@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from forms.errors import SettingsError
+
 #: A realistic application is well under 20 MB with scans of certificates embedded.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 #: Sum of the uncompressed sizes of the zip members we read (a zip bomb expands far beyond this).
@@ -32,11 +34,20 @@ MAX_CHARS = 5_000_000
 MAX_NESTING = 8
 #: Seconds LibreOffice may take to convert one legacy file.
 CONVERT_TIMEOUT = 120.0
+#: Members of one Office package (a real .docx/.xlsx has 10–300; the zip directory is refused above this
+#: before it is read, as listing 500,000 members costs seconds and hundreds of MB).
+MAX_ZIP_ENTRIES = 10_000
+#: Objects (characters, paths, images, form XObjects) drawn on one PDF page. A dense form page draws ~1,000;
+#: form XObjects each drawing the next one twice, n levels deep, draw 2^n from a few hundred bytes.
+MAX_PAGE_OBJECTS = 50_000
+#: Seconds the reading of one document may take (an 80-page application takes ~3 s); past it the file is
+#: refused as 处理超时, so one crafted file cannot hold a server worker for minutes.
+PARSE_TIMEOUT = 30.0
 
 
 def env_overrides(cls: type, environ: Mapping[str, str] | None, prefix: str) -> dict[str, Any]:
     """The fields of dataclass ``cls`` set in the environment as ``<PREFIX><FIELD>``, each converted to the
-    type of its default (int, float or str); a value that does not convert raises ``ValueError`` naming it.
+    type of its default (int, float or str); a value that does not convert raises ``SettingsError`` naming it.
 
     Shared by every settings class (``Limits``, ``BundleLimits``, ``service.settings.Settings``).
     """
@@ -50,7 +61,11 @@ def env_overrides(cls: type, environ: Mapping[str, str] | None, prefix: str) -> 
         try:
             changes[f.name] = kind(text)
         except ValueError:
-            raise ValueError(f"{prefix}{f.name.upper()} must be {kind.__name__}, got {text!r}") from None
+            word = {int: "整数", float: "数值"}.get(kind, "文本")
+            raise SettingsError(
+                f"环境变量 {prefix}{f.name.upper()} 应为{word}，实为 {text!r}"
+                f" / {prefix}{f.name.upper()} must be {kind.__name__}, got {text!r}"
+            ) from None
     return changes
 
 
@@ -66,6 +81,9 @@ class Limits:
     max_chars: int = MAX_CHARS
     max_nesting: int = MAX_NESTING
     convert_timeout: float = CONVERT_TIMEOUT
+    max_zip_entries: int = MAX_ZIP_ENTRIES
+    max_page_objects: int = MAX_PAGE_OBJECTS
+    parse_timeout: float = PARSE_TIMEOUT
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -75,7 +93,7 @@ class Limits:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, prefix: str = "ITBFORMS_") -> Limits:
-        """Defaults overridden by ``ITBFORMS_MAX_PAGES`` etc. (a bad value raises ``ValueError``)."""
+        """Defaults overridden by ``ITBFORMS_MAX_PAGES`` etc. (a bad value raises ``SettingsError``)."""
         return replace(cls(), **env_overrides(cls, environ, prefix))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+import zlib
 from pathlib import PurePath
 from typing import Literal
 
@@ -24,6 +25,12 @@ PDF_HEADER_WINDOW = 1024
 
 _WORD_NAMES = {".doc", ".wps", ".dot", ".rtf", ".odt", ".wpt"}
 _SHEET_NAMES = {".xls", ".et", ".xlt", ".ods", ".ett"}
+
+#: The package's content types, searched (as bytes, not parsed) for macro parts.
+CONTENT_TYPES = "[Content_Types].xml"
+CONTENT_TYPES_HEAD = 1024 * 1024
+#: Content types of VBA projects and macro-enabled main parts (.docm/.xlsm/.dotm …), lower case.
+MACRO_CONTENT_TYPES = (b"macroenabled", b"vbaproject")
 
 SUPPORTED = "Word（.docx/.doc/.wps）、PDF 或 Excel（.xlsx/.xls/.et）"
 
@@ -58,12 +65,27 @@ def _zip_kind(data: bytes, filename: str) -> FileKind:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
-            mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
+            if any(info.flag_bits & 0x1 for info in zf.infolist()):
+                raise UnreadableFile(filename, "文件已加密，请去除密码后再上传", english="encrypted")
+            # only the first bytes are inflated: a "mimetype" member may be a zip bomb
+            mimetype = _head(zf, "mimetype", 100) if "mimetype" in names else b""
+            types = _head(zf, CONTENT_TYPES, CONTENT_TYPES_HEAD) if CONTENT_TYPES in names else b""
+    except UnreadableFile:
+        raise
+    except (  # a hostile member: corrupt deflate data, an unknown compression method
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        EOFError,
+        OSError,
+        zlib.error,
+        NotImplementedError,
+    ) as exc:
         raise UnreadableFile(
             filename, f"文件已损坏，无法作为压缩包打开（{exc}）", english="corrupt zip"
         ) from None
-    if any(PurePath(n).name.lower() == "vbaproject.bin" for n in names):
+    macro_types = any(marker in types.lower() for marker in MACRO_CONTENT_TYPES)
+    if macro_types or any(PurePath(n).name.lower() == "vbaproject.bin" for n in names):
         # a macro-enabled document (.docm/.xlsm, or one renamed .docx): we never need its macros, and an
         # authority should not receive them passed on from us either
         raise UnsupportedFile(
@@ -85,6 +107,12 @@ def _zip_kind(data: bytes, filename: str) -> FileKind:
     raise UnsupportedFile(
         filename, f"是压缩包而不是表单文件；请上传 {SUPPORTED}", english="zip archive, not a form"
     )
+
+
+def _head(zf: zipfile.ZipFile, member: str, size: int) -> bytes:
+    """At most ``size`` inflated bytes of ``member``."""
+    with zf.open(member) as fh:
+        return fh.read(size)
 
 
 def _ole_kind(data: bytes, filename: str) -> FileKind:

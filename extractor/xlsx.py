@@ -12,10 +12,13 @@ from __future__ import annotations
 import io
 import warnings
 import zipfile
+import zlib
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from time import monotonic
 from typing import Any
 
+from defusedxml import DefusedXmlException
 from openpyxl import load_workbook
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 from openpyxl.utils.cell import range_boundaries
@@ -38,6 +41,8 @@ _OPEN_ERRORS = (
     EOFError,
     OSError,
     SyntaxError,  # xml.etree ParseError
+    zlib.error,  # a member's deflate data is corrupt
+    NotImplementedError,  # a member's compression method is unknown to zipfile
 )
 
 
@@ -105,11 +110,16 @@ def read_xlsx(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Source
     problems: list[Problem] = []
     tables: list[Table] = []
     cells_seen = 0
+    deadline = monotonic() + limits.parse_timeout
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read; not our concern
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+        except DefusedXmlException:
+            raise _entities(name) from None
         except _OPEN_ERRORS as exc:
+            if isinstance(exc.__cause__ or exc.__context__, DefusedXmlException):
+                raise _entities(name) from None
             raise UnreadableFile(
                 name, f"Excel 文件已损坏，无法打开（{type(exc).__name__}）", english="corrupt workbook"
             ) from None
@@ -130,10 +140,17 @@ def read_xlsx(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Source
                 by_pos: dict[tuple[int, int], Cell] = {}
                 truncated = False
                 try:
-                    for count, (_, raw_row) in enumerate(parser.parse(), start=1):
-                        if count > limits.max_rows:
+                    for count, (row_number, raw_row) in enumerate(parser.parse(), start=1):
+                        # a row numbered 1,048,576 after row 3 would make a sheet of a million rows
+                        if count > limits.max_rows or (row_number or 0) > limits.max_rows:
                             truncated = True
                             break
+                        if not count % 1024 and monotonic() > deadline:
+                            raise UnreadableFile(
+                                name,
+                                f"处理超时（读取超过 {limits.parse_timeout:g} 秒），拒绝处理",
+                                english="parse timeout",
+                            )
                         for raw in raw_row:
                             if raw["column"] > limits.max_cols:
                                 continue
@@ -163,9 +180,11 @@ def read_xlsx(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Source
                         Problem("formula_uncached", Severity.WARN, raw=refs, params={"sheet": ws.title})
                     )
                 merges = parser.merged_cells.mergeCell if parser.merged_cells is not None else []
-                tables.append(_table(by_pos, merges, len(tables), number, ws.title))
+                tables.append(_table(by_pos, merges, len(tables), number, ws.title, name, limits))
         except UnreadableFile:
             raise
+        except DefusedXmlException:
+            raise _entities(name) from None
         except _OPEN_ERRORS as exc:
             raise UnreadableFile(
                 name, f"Excel 文件已损坏，无法读取（{type(exc).__name__}）", english="corrupt workbook"
@@ -177,19 +196,51 @@ def read_xlsx(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Source
     )
 
 
+def _entities(name: str) -> UnreadableFile:
+    """openpyxl parses through defusedxml, which refuses entity declarations (billion laughs, XXE)."""
+    return UnreadableFile(
+        name, "Excel 文件中的 XML 含有 DOCTYPE/实体声明，拒绝处理", english="DOCTYPE not allowed"
+    )
+
+
 def _table(
-    by_pos: dict[tuple[int, int], Cell], merges: list[Any], index: int, number: int, title: str
+    by_pos: dict[tuple[int, int], Cell],
+    merges: list[Any],
+    index: int,
+    number: int,
+    title: str,
+    name: str = "",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Table:
-    """The sheet's cells as a table: each merged range one cell (its top-left value) with its span."""
+    """The sheet's cells as a table: each merged range one cell (its top-left value) with its span.
+
+    A merged range is cut to the cells that were read (``A1:XFD1048576`` would otherwise be 17 billion
+    positions to clear) and its span to ``max_rows``/``max_cols``; ranges starting beyond the cells read
+    are dropped (they hold nothing), and more merged area than ``max_cells`` refuses the workbook.
+    """
+    height = max((r for r, _ in by_pos), default=-1) + 1
+    width = max((c for _, c in by_pos), default=-1) + 1
+    work = 0
     for merge in merges:
         try:
             min_col, min_row, max_col, max_row = range_boundaries(merge.ref)
         except (ValueError, TypeError):
             continue
         r0, c0 = min_row - 1, min_col - 1
+        if r0 >= height or c0 >= width or r0 < 0 or c0 < 0:
+            continue
+        max_row = min(max_row, r0 + limits.max_rows)
+        max_col = min(max_col, c0 + limits.max_cols)
+        work += (min(max_row, height) - r0) * (min(max_col, width) - c0)
+        if work > limits.max_cells:
+            raise UnreadableFile(
+                name,
+                f"工作表“{title}”的合并单元格超过 {limits.max_cells} 个单元格，拒绝处理",
+                english="too many merged cells",
+            )
         origin = by_pos.get((r0, c0)) or Cell(text="", row=r0, col=c0)
-        for r in range(r0, max_row):
-            for c in range(c0, max_col):
+        for r in range(r0, min(max_row, height)):
+            for c in range(c0, min(max_col, width)):
                 by_pos.pop((r, c), None)
         by_pos[(r0, c0)] = Cell(
             text=origin.text,

@@ -10,6 +10,10 @@ class FormsError(ValueError):
     """Base class: input this project cannot use. The CLI maps it to exit code 2, the service to a 4xx."""
 
 
+class SettingsError(FormsError):
+    """An ``ITBFORMS_*`` environment variable whose value is not of the setting's type."""
+
+
 class UnknownForm(FormsError):
     def __init__(self, form_id: str) -> None:
         self.form_id = form_id

@@ -11,6 +11,7 @@ one call where you can.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import signal
@@ -127,7 +128,13 @@ def convert_many(srcs: Sequence[Path], to: str, outdir: Path, *, timeout: float 
             str(work),
             *(str(s.resolve()) for s in srcs),
         ]
-        env = {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF), "HOME": tmp, "SAL_USE_VCLPLUGIN": "svp"}
+        env = {
+            **os.environ,
+            "FONTCONFIG_FILE": str(FONTS_CONF),
+            "HOME": tmp,
+            "TMPDIR": tmp,  # its lu*.tmp scratch files go into the directory removed below, even when killed
+            "SAL_USE_VCLPLUGIN": "svp",
+        }
         proc = subprocess.Popen(
             cmd,
             stdin=subprocess.DEVNULL,
@@ -141,6 +148,7 @@ def convert_many(srcs: Sequence[Path], to: str, outdir: Path, *, timeout: float 
             out, err = proc.communicate(timeout=limit)
         except subprocess.TimeoutExpired:
             _kill_group(proc)
+            _remove_ipc_pipe(profile)
             raise ConversionTimeout(
                 f"LibreOffice 转换超时（{limit:g} 秒），已终止 / conversion timed out",
                 source=label,
@@ -149,6 +157,7 @@ def convert_many(srcs: Sequence[Path], to: str, outdir: Path, *, timeout: float 
             ) from None
         except BaseException:  # interrupted (Ctrl-C, a worker shut down): leave no soffice behind
             _kill_group(proc)
+            _remove_ipc_pipe(profile)
             raise
         results = []
         for src in srcs:
@@ -181,6 +190,28 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 5
     while _live_members(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.02)
+
+
+def ipc_pipe_paths(profile: Path) -> list[Path]:
+    """Where soffice with user profile ``profile`` puts its single-instance socket.
+
+    LibreOffice names it ``OSL_PIPE_<uid>_SingleOfficeIPC_<md5>`` in ``/tmp`` (``/var/tmp`` when /tmp is not
+    writable; ``TMPDIR`` is ignored), the MD5 taken of the profile's URL in UTF-16LE and written byte by byte
+    in hex without zero padding (desktop/source/app/officeipcthread.cxx). soffice removes it when it exits;
+    a killed soffice leaves it behind.
+    """
+    digest = hashlib.md5(profile.as_uri().encode("utf-16-le"), usedforsecurity=False).digest()
+    name = f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{''.join(f'{b:x}' for b in digest)}"
+    return [Path("/tmp", name), Path("/var/tmp", name)]
+
+
+def _remove_ipc_pipe(profile: Path) -> None:
+    """Remove the socket a killed soffice left in /tmp (the name is this call's alone: ``ipc_pipe_paths``)."""
+    for path in ipc_pipe_paths(profile):
+        try:
+            path.unlink()
+        except OSError:  # not there (soffice had not yet made it, or removed it), or not ours
+            pass
 
 
 def _live_members(pgid: int) -> list[int]:

@@ -9,6 +9,7 @@ from typing import Any
 import swagger_ui_bundle
 from flask import Flask, send_from_directory
 
+from extractor.settings import Limits
 from service.problems import ProblemApi, register_problem_handlers
 from service.settings import Settings
 
@@ -24,6 +25,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(
         SETTINGS=settings,
+        LIMITS=Limits.from_env(),  # per-document parse limits: ITBFORMS_MAX_PAGES=…, ITBFORMS_PARSE_TIMEOUT=…
         MAX_CONTENT_LENGTH=settings.max_content_length,
         API_TITLE="产业技术基础公共服务平台表单服务 itbforms",
         API_VERSION="v1",

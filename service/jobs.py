@@ -27,6 +27,7 @@ from typing import Any
 
 from extractor.bundle import FILE_STATES, FileOutcome, Progress, screen_bundle
 from extractor.bundle_zip import BundleLimits, open_bundle
+from extractor.settings import Limits
 from forms.errors import FormsError
 from service.jobstore import FileRow, JobRow, JobStore
 from service.settings import Settings
@@ -278,6 +279,7 @@ class JobRunner:
             workers=max(1, self.settings.job_workers),
             progress=reporter,
             limits=bundle_limits(self.settings),
+            document_limits=Limits.from_env(),  # as the API's single-file parse (service.app)
         )
         reporter.flush()
         report = result.to_dict()

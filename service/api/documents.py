@@ -15,7 +15,14 @@ from forms.errors import InvalidRecord, RecordError
 from forms.problems import Severity
 from forms.records import dump_record, load_record
 from service.api.schemas import FormatQuery, PrefillForm, UploadFile
-from service.api.transfer import download_name, json_body, render_document, send_document, uploaded_file
+from service.api.transfer import (
+    download_name,
+    json_body,
+    limits,
+    render_document,
+    send_document,
+    uploaded_file,
+)
 from templates.prefill import prefill_annex2
 
 blp = Blueprint("documents", __name__, description="按记录填写并下载表单文档")
@@ -67,7 +74,7 @@ def prefill(fields: dict[str, Any], files: dict[str, Any], **_: Any) -> Response
             raise RecordError(f"不是有效的 JSON：{exc}", source=upload.filename) from None
         source_form, source_record = source.form.id, source.record
     else:
-        parsed = parse_bytes(data, upload.filename or "upload")
+        parsed = parse_bytes(data, upload.filename or "upload", limits=limits())
         source_form, source_record = parsed.form, parsed.record
     if source_form == "annex2":
         record = prefill_annex2(fields["year"], last_annex2=source_record)

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from extractor import parse_bytes
 from service.api.schemas import ParseForm, ParseResult, UploadFile
-from service.api.transfer import uploaded_file
+from service.api.transfer import limits, uploaded_file
 
 blp = Blueprint("parse", __name__, description="解析已填写的表单文件")
 
@@ -21,6 +21,10 @@ def parse(fields: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
     """解析 Word（docx/doc/wps）、PDF 或 Excel 文件为结构化记录，列出问题与每个值的出处"""
     upload = uploaded_file()
     result = parse_bytes(
-        upload.read(), upload.filename or "upload", form=fields["form"], checks=fields["checks"]
+        upload.read(),
+        upload.filename or "upload",
+        form=fields["form"],
+        checks=fields["checks"],
+        limits=limits(),
     )
     return result.to_dict()

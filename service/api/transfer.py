@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from flask import Response, abort, current_app, request, send_file
 from werkzeug.datastructures import FileStorage
 
+from extractor.settings import DEFAULT_LIMITS, Limits
 from forms.errors import RecordError
 from forms.model import FormDef
 from service.settings import Settings
@@ -25,6 +27,16 @@ MIMETYPES = {
 
 def settings() -> Settings:
     return current_app.config["SETTINGS"]
+
+
+def limits() -> Limits:
+    """The limits one uploaded document is read within: ``LIMITS`` of the app (``Limits.from_env()``), its
+    LibreOffice conversion bounded by the service's ``soffice_timeout_s`` like every other conversion."""
+    configured: Limits = current_app.config.get("LIMITS") or DEFAULT_LIMITS
+    timeout = min(configured.convert_timeout, settings().soffice_timeout_s)
+    if timeout == configured.convert_timeout:
+        return configured
+    return replace(configured, convert_timeout=timeout)
 
 
 def json_body() -> Any:

@@ -16,6 +16,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from extractor.bundle import Progress, screen_bundle
+from extractor.bundle_zip import BundleLimits
+from extractor.settings import Limits
 from service.cli import EXIT_FAILED, EXIT_OK
 from templates.summary import summary_xlsx
 
@@ -68,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
             recommender=args.recommender,
             workers=args.workers,
             progress=progress,
+            limits=BundleLimits.from_env(),
+            document_limits=Limits.from_env(),
         )
     finally:
         for bar in bars:

@@ -102,12 +102,12 @@ def _read_annex2(path: Path) -> Mapping[str, Any]:
         if not path.is_file():
             raise FormsError(f"{path}：文件不存在")
         try:
-            from extractor import parse_file  # parsing is only needed for this path
+            from extractor import Limits, parse_file  # parsing is only needed for this path
         except ImportError:
             raise FormsError(
                 f"{path}：暂不支持从 {suffix} 文件预填（解析模块尚未就绪），请改用记录文件（.json）"
             ) from None
-        result = parse_file(path, form="annex2")
+        result = parse_file(path, form="annex2", limits=Limits.from_env())
         _report(list(getattr(result, "problems", ()) or ()), f"解析 {path.name} 时发现的问题")
         record: Mapping[str, Any] = result.record
         return record

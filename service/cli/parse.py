@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from extractor import parse_file
+from extractor import Limits, parse_file
 from service.cli import EXIT_OK
 
 
@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = parse_file(args.file, form=args.form, checks=args.checks)
+    result = parse_file(args.file, form=args.form, checks=args.checks, limits=Limits.from_env())
     text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
     if args.output:
         args.output.write_text(text, encoding="utf-8")
