@@ -1,4 +1,5 @@
-"""Shared fixtures: the example records (complete, valid, eligible) that most tests start from."""
+"""Shared fixtures: the example records (complete, valid, eligible) that most tests start from, and a test
+client of the service."""
 
 from __future__ import annotations
 
@@ -38,3 +39,17 @@ def annex1_json() -> dict[str, Any]:
 @pytest.fixture
 def annex2_json() -> dict[str, Any]:
     return copy.deepcopy(read_example("annex2.json"))
+
+
+@pytest.fixture(scope="module")
+def app() -> Any:
+    """A fresh app with the embedded defaults (no external service); a module may override it."""
+    from service.app import create_app  # noqa: PLC0415  (Flask only for the tests that use it)
+
+    return create_app({"TESTING": True})
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    """A Flask test client of ``app``."""
+    return app.test_client()

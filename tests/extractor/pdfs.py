@@ -6,8 +6,10 @@ from __future__ import annotations
 import zlib
 
 
-def _pdf(objects: list[bytes]) -> bytes:
-    out = bytearray(b"%PDF-1.4\n")
+def pdf(objects: list[bytes], trailer: bytes = b"") -> bytes:
+    """A PDF of ``objects`` (object 1 is the catalog), with a correct cross-reference table; ``trailer``
+    adds entries to the trailer dictionary (``/Encrypt …``)."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
@@ -16,11 +18,15 @@ def _pdf(objects: list[bytes]) -> bytes:
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     for offset in offsets:
         out += f"{offset:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        trailer,
+        xref,
+    )
     return bytes(out)
 
 
-def _stream(content: bytes, extra: bytes = b"") -> bytes:
+def stream(content: bytes, extra: bytes = b"") -> bytes:
     return b"<< /Length %d %s>>\nstream\n" % (len(content), extra) + content + b"\nendstream"
 
 
@@ -53,7 +59,7 @@ def pdf_pages(pages: list[str]) -> bytes:
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R /Resources %s >>"
             % (content_no, fonts % (font1, font2, image))
         )
-        objects.append(_stream(content))
+        objects.append(stream(content))
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), n)
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
     objects.append(
@@ -68,10 +74,10 @@ def pdf_pages(pages: list[str]) -> bytes:
     )
     pixels = zlib.compress(bytes([180]) * (8 * 8))
     objects.append(
-        _stream(
+        stream(
             pixels,
             b"/Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray "
             b"/BitsPerComponent 8 /Filter /FlateDecode ",
         )
     )
-    return _pdf(objects)
+    return pdf(objects)

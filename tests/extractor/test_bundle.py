@@ -18,6 +18,7 @@ from extractor.bundle import (
 )
 from extractor.bundle_zip import BundleLimits, UnsafeBundle
 from extractor.errors import UnsupportedFile
+from extractor.settings import Limits
 from forms import ANNEX1
 from tests.extractor.bundle_fixtures import (
     RECOMMENDER,
@@ -205,6 +206,18 @@ def test_units_without_a_code_are_grouped_by_name_and_duplicates_found_by_name()
     result = screen_bundle(data, name="b.zip")
     assert [u.duplicates for u in result.units] == [[2], [1]]
     assert result.units[0].verdict == "incomplete"  # the code is required
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_each_file_is_read_within_the_document_limits(workers):
+    """The per-document bounds (``ITBFORMS_MAX_FILE_BYTES`` …) hold for every file, in the pool too."""
+    result = screen_bundle(
+        word_only_bundle(), name="b.zip", workers=workers, document_limits=Limits(max_file_bytes=4096)
+    )
+    states = {f.name: (f.status, f.reason) for f in result.files}
+    assert states["甲单位/申报书.docx"][0] == "unreadable" and "文件过大" in states["甲单位/申报书.docx"][1]
+    assert states["说明.txt"] == ("not_form", states["说明.txt"][1])  # small enough to be read and judged
+    assert result.units == []
 
 
 def test_bundle_level_errors_raise():

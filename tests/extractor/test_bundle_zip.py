@@ -72,6 +72,26 @@ def test_too_many_entries_is_refused_before_reading():
         assert bundle.total_entries == 10_001
 
 
+def _understate_count(data: bytes, count: int) -> bytes:
+    """The zip with its end record claiming ``count`` entries (zipfile would still list them all)."""
+    out = bytearray(data)
+    end = out.rfind(b"PK\x05\x06")
+    out[end + 8 : end + 12] = count.to_bytes(2, "little") * 2
+    return bytes(out)
+
+
+def test_a_directory_larger_than_its_declared_count_is_refused_from_the_end_record(tmp_path):
+    """The end record alone decides (tests/hostile: a 1.2-million-header directory costs no memory)."""
+    many = make_zip([(f"f{i}.txt", b"") for i in range(300)], gbk=False, compression=zipfile.ZIP_STORED)
+    path = tmp_path / "批量.zip"
+    path.write_bytes(_understate_count(many, 3))
+    with pytest.raises(UnsafeBundle, match="文件过多.*目录 .*字节"):
+        open_bundle(path, limits=BundleLimits(max_entries=10))
+    outer = make_zip([("内层.zip", _understate_count(many, 3)), ("b.docx", DOCX_LIKE)], gbk=False)
+    with pytest.raises(UnsafeBundle, match="文件过多"):
+        open_bundle(outer, limits=BundleLimits(max_entries=10))
+
+
 def test_total_uncompressed_size_over_the_limit_is_refused_from_the_directory():
     # each entry ~600 kB of zeros (under the 1 MiB ratio floor), six of them: 3.6 MB declared in all
     data = make_zip([(f"part{i}.docx", bytes(600_000)) for i in range(6)], gbk=False)

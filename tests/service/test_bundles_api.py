@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import os
-import time
 
 import pytest
 from openpyxl import load_workbook
@@ -15,9 +14,9 @@ from service.app import create_app
 from service.jobstore import JobStore
 from tests.extractor.bundle_fixtures import word_only_bundle
 from tests.extractor.bundles import make_zip
+from tests.service.api_calls import assert_problem, post_file, wait_done
 
 API = "/api/v1"
-PROBLEM = "application/problem+json"
 
 
 @pytest.fixture(scope="module")
@@ -33,39 +32,9 @@ def client(app):
     return app.test_client()
 
 
-def assert_problem(response, status: int, slug: str) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)[:500]
-    assert response.mimetype == PROBLEM
-    body = response.get_json(force=True)
-    assert body["status"] == status and body["type"] == f"urn:itbforms:problem:{slug}"
-    assert "Traceback" not in response.get_data(as_text=True)
-    return body
-
-
 def upload(client, data: bytes, name: str = "推荐材料.zip", **form):
-    """POST a multipart body encoded here (Werkzeug's test client spools big bodies to a temp file it
-    leaves open, which ``filterwarnings=error`` turns into a failure)."""
-    boundary = "itbforms-test-boundary"
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
-        for key, value in form.items()
-    ]
-    head = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-        "Content-Type: application/zip\r\n\r\n"
-    ).encode()
-    body = b"".join(parts) + head + data + f"\r\n--{boundary}--\r\n".encode()
-    return client.post(f"{API}/bundles", data=body, content_type=f"multipart/form-data; boundary={boundary}")
-
-
-def wait_done(client, location: str, timeout: float = 60.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        body = client.get(location).get_json()
-        if body["status"] in ("done", "failed"):
-            return body
-        time.sleep(0.1)
-    raise AssertionError(f"job at {location} did not finish: {body}")
+    response, _ = post_file(client, f"{API}/bundles", data, name, **form)
+    return response
 
 
 def test_a_bundle_is_accepted_screened_and_its_results_downloaded(client):

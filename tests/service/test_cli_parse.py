@@ -98,3 +98,17 @@ def test_the_console_entry_point(annex2_docx):
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["record"] == expected
+
+
+def test_the_limits_come_from_the_environment(tmp_path, capsys, monkeypatch):
+    """ITBFORMS_* bounds hold on the command line as in the service; a malformed one is a one-line error."""
+    path = tmp_path / "三页.pdf"
+    path.write_bytes(pdf_pages(["text:page one", "text:page two", "text:page three"]))
+    monkeypatch.setenv("ITBFORMS_MAX_PAGES", "1")
+    assert main(["parse", str(path), "--form", "annex1"]) == 0
+    truncated = [p for p in json.loads(capsys.readouterr().out)["problems"] if p["code"] == "pages_truncated"]
+    assert len(truncated) == 1 and "3" in truncated[0]["message"] and "1" in truncated[0]["message"]
+    monkeypatch.setenv("ITBFORMS_MAX_PAGES", "三百")
+    assert main(["parse", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "ITBFORMS_MAX_PAGES" in err and "整数" in err

@@ -1,0 +1,64 @@
+"""How the hostile tests drive the CLI: a child process that reports its peak RSS; and what they leave
+behind. (The API is called through ``tests.service.api_calls``.)"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.hostile.probe import PEAK_FILE
+
+ROOT = Path(__file__).resolve().parents[2]
+#: The issue's bounds: an answer within 10 s, a process that never grows past 500 MB.
+MAX_SECONDS = 10.0
+MAX_RSS_MB = 500.0
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+    peak_mb: float  # the child's peak resident set size
+    seconds: float
+
+
+def run_measured(
+    args: list[str], workdir: Path, *, env: dict[str, str] | None = None, timeout: float = 120
+) -> Run:
+    """Run ``python -m <args>`` from the repository root through ``tests.hostile.probe`` (which reports the
+    process's peak RSS), output to files in ``workdir`` (no pipe to fill); killed, and the test failed,
+    after ``timeout`` s."""
+    out_path, err_path, peak_path = workdir / "stdout.txt", workdir / "stderr.txt", workdir / "peak.txt"
+    started = time.monotonic()
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.hostile.probe", *args],
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            env={**os.environ, **(env or {}), PEAK_FILE: str(peak_path)},
+        )
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise AssertionError(f"{' '.join(args)} still running after {timeout} s: killed") from None
+    return Run(
+        returncode=proc.returncode,
+        stdout=out_path.read_text(encoding="utf-8", errors="replace"),
+        stderr=err_path.read_text(encoding="utf-8", errors="replace"),
+        peak_mb=int(peak_path.read_text()) / 1024,
+        seconds=time.monotonic() - started,
+    )
+
+
+def leftovers(directory: Path) -> list[str]:
+    """What is left in a private temporary directory (the project's temporary files must all be gone)."""
+    return sorted(p.name for p in directory.iterdir()) if directory.exists() else []

@@ -1,0 +1,58 @@
+"""How tests call the HTTP API through Flask's test client: multipart uploads encoded here, RFC 9457
+problem answers, jobs followed to their end. Shared by tests/service, tests/hostile and tests/fuzz."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask.testing import FlaskClient
+
+PROBLEM = "application/problem+json"
+
+
+def multipart(fields: dict[str, str], data: bytes, filename: str) -> tuple[bytes, str]:
+    """A multipart/form-data body with ``file`` = ``data`` (encoded here: Werkzeug's test client spools a
+    big body to a temporary file it leaves open, which ``filterwarnings=error`` turns into a failure)."""
+    boundary = "itbforms-hostile-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in fields.items()
+    ]
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
+    body = b"".join(parts) + head + data + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def post_file(client: FlaskClient, url: str, data: bytes, filename: str, **fields: str) -> tuple[Any, float]:
+    """POST ``data`` as the ``file`` field; the response and the seconds it took."""
+    body, content_type = multipart(fields, data, filename)
+    started = time.monotonic()
+    response = client.post(url, data=body, content_type=content_type)
+    return response, time.monotonic() - started
+
+
+def assert_problem(response: Any, status: int, slug: str) -> dict[str, Any]:
+    """``response`` is an RFC 9457 problem of ``status`` and type ``urn:itbforms:problem:<slug>``."""
+    text = response.get_data(as_text=True)
+    assert response.status_code == status, text[:500]
+    assert response.mimetype == PROBLEM
+    body: dict[str, Any] = response.get_json(force=True)
+    assert (body["status"], body["type"]) == (status, f"urn:itbforms:problem:{slug}")
+    assert "Traceback" not in text
+    return body
+
+
+def wait_done(client: FlaskClient, location: str, timeout: float = 60.0) -> dict[str, Any]:
+    """The job at ``location`` once it is done or failed (AssertionError after ``timeout`` seconds)."""
+    deadline = time.monotonic() + timeout
+    body: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        body = client.get(location).get_json()
+        if body["status"] in ("done", "failed"):
+            return body
+        time.sleep(0.1)
+    raise AssertionError(f"job at {location} did not finish: {body}")
