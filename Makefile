@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup system lint format typecheck bench docs screenshots clean
+.PHONY: run test setup system lint format typecheck bench load docs screenshots clean
 
 run: setup
 	$(VENV)/bin/gunicorn --workers $$(nproc) --bind $(HOST):$(PORT) --timeout 180 "service.app:create_app()"
@@ -39,6 +39,9 @@ typecheck: setup
 
 bench: setup
 	$(PY) -m bench
+
+load: setup  # 50 clients × 60 s against its own gunicorn on 127.0.0.1 → bench/README.md
+	$(PY) -m bench.load --start
 
 docs: setup
 	$(PY) -m docs.previews
