@@ -18,14 +18,14 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import IO, Literal
 
 from extractor._zip import directory_excess
 from extractor.errors import UnreadableFile, UnsupportedFile
-from extractor.settings import MAX_FILE_BYTES, env_overrides
+from extractor.settings import MAX_FILE_BYTES
 
 #: Entries (files and folders, nested zips' included) a bundle may hold.
 MAX_ENTRIES = 10_000
@@ -79,13 +79,6 @@ class BundleLimits:
             minimum = 0 if f.name == "max_depth" else 1
             if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
                 raise ValueError(f"BundleLimits.{f.name} must be a number ≥ {minimum}, got {value!r}")
-
-    @classmethod
-    def from_env(
-        cls, environ: Mapping[str, str] | None = None, prefix: str = "ITBFORMS_BUNDLE_"
-    ) -> BundleLimits:
-        """Defaults overridden by ``ITBFORMS_BUNDLE_MAX_ENTRIES`` etc. (a bad value raises naming it)."""
-        return replace(cls(), **env_overrides(cls, environ, prefix))
 
 
 DEFAULT_BUNDLE_LIMITS = BundleLimits()

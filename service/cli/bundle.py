@@ -16,9 +16,10 @@ from pathlib import Path
 from tqdm import tqdm
 
 from extractor.bundle import Progress, screen_bundle
-from extractor.bundle_zip import BundleLimits
 from extractor.settings import Limits
 from service.cli import EXIT_FAILED, EXIT_OK
+from service.jobs import bundle_limits
+from service.settings import Settings
 from templates.summary import summary_xlsx
 
 
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
             recommender=args.recommender,
             workers=args.workers,
             progress=progress,
-            limits=BundleLimits.from_env(),
+            limits=bundle_limits(Settings.from_env()),  # the same ITBFORMS_BUNDLE_* as the service
             document_limits=Limits.from_env(),
         )
     finally:

@@ -64,3 +64,17 @@ def test_an_unusable_bundle_exits_2_with_a_message(tmp_path, capsys):
     assert not (tmp_path / "x.xlsx").exists()
     assert main(["bundle", str(tmp_path / "none.zip"), "--quiet"]) == 2
     assert "无法读写文件" in capsys.readouterr().err
+
+
+def test_the_bundle_limits_are_the_services_settings(tmp_path, capsys, monkeypatch):
+    """``ITBFORMS_BUNDLE_MAX_ENTRIES`` etc. bound the command as they bound ``POST /bundles``."""
+    bundle = tmp_path / "材料.zip"
+    bundle.write_bytes(word_only_bundle())
+    monkeypatch.setenv("ITBFORMS_BUNDLE_MAX_ENTRIES", "2")
+    assert main(["bundle", str(bundle), "-o", str(tmp_path / "x.xlsx"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "材料.zip" in err and "文件过多" in err and "上限 2 个" in err
+    monkeypatch.setenv("ITBFORMS_BUNDLE_MAX_ENTRIES", "many")
+    assert main(["bundle", str(bundle), "-o", str(tmp_path / "x.xlsx"), "--quiet"]) == 2
+    assert "ITBFORMS_BUNDLE_MAX_ENTRIES" in capsys.readouterr().err
+    assert not (tmp_path / "x.xlsx").exists()
