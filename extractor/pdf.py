@@ -21,7 +21,6 @@ import io
 import itertools
 import logging
 import re
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -45,7 +44,7 @@ from pdfplumber.utils import filter_edges
 from extractor.errors import UnreadableFile
 from extractor.glyphs import symbol_font, symbol_text
 from extractor.model import Block, Cell, Paragraph, SourceDoc, Table, checkbox_states
-from extractor.settings import DEFAULT_LIMITS, Limits
+from extractor.settings import DEFAULT_LIMITS, Deadline, Limits
 from extractor.text import is_cjk, join_wrapped
 from forms.problems import Problem, Severity
 
@@ -402,8 +401,8 @@ class _Refused(Exception):
         super().__init__(english)
 
 
-def _timeout(limits: Limits) -> _Refused:
-    return _Refused(f"处理超时（读取超过 {limits.parse_timeout:g} 秒），拒绝处理", "parse timeout")
+def _timeout(deadline: Deadline) -> _Refused:
+    return _Refused(deadline.reason, "parse timeout")
 
 
 class _Budget(PDFPageAggregator):
@@ -411,7 +410,7 @@ class _Budget(PDFPageAggregator):
     document to its deadline: a form XObject that draws another twice, n levels deep, draws 2^n objects
     from a few hundred bytes (pdfminer only refuses a form that draws *itself*)."""
 
-    def __init__(self, resources: PDFResourceManager, limits: Limits, deadline: float) -> None:
+    def __init__(self, resources: PDFResourceManager, limits: Limits, deadline: Deadline) -> None:
         super().__init__(resources, laparams=None)
         self.limits = limits
         self.deadline = deadline
@@ -428,8 +427,8 @@ class _Budget(PDFPageAggregator):
                 f"内容过于复杂（超过 {self.limits.max_page_objects} 个绘图对象），拒绝处理",
                 "too many objects on a page",
             )
-        if not self.drawn % 512 and time.monotonic() > self.deadline:
-            raise _timeout(self.limits)
+        if not self.drawn % 512 and self.deadline.passed():
+            raise _timeout(self.deadline)
 
     def begin_figure(self, *args: Any) -> None:
         self._draw()
@@ -497,7 +496,7 @@ def read_pdf(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceD
     undecodable: list[int] = []
     items: list[tuple[int, float, Paragraph | _PageTable]] = []  # (page, top, block) in reading order
     chars_seen = 0
-    deadline = time.monotonic() + limits.parse_timeout
+    deadline = Deadline(limits)
     try:  # pdfminer promises no narrower set of exceptions for a damaged or hostile file
         document = PDFDocument(PDFParser(io.BytesIO(data)), password="")
         pages = list(itertools.islice(PDFPage.create_pages(document), limits.max_pages + 1))
@@ -513,8 +512,8 @@ def read_pdf(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceD
         )
     for number, pdf_page in enumerate(pages[: limits.max_pages], start=1):
         try:
-            if time.monotonic() > deadline:
-                raise _timeout(limits)
+            if deadline.passed():
+                raise _timeout(deadline)
             interpreter.process_page(pdf_page)
             page = _page_objects(device.get_result())
             chars = [c for c in page.chars if c["upright"]]

@@ -7,6 +7,7 @@ override any limit from the environment (``Limits.from_env``: ``ITBFORMS_MAX_PAG
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -98,3 +99,21 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+class Deadline:
+    """When the reading of one document must be done: ``limits.parse_timeout`` seconds from its start.
+
+    The readers ask ``passed()`` every so many pages, rows or drawn objects and refuse the file with
+    ``reason`` (the one wording of 处理超时)."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.seconds = limits.parse_timeout
+        self.at = time.monotonic() + self.seconds
+
+    def passed(self) -> bool:
+        return time.monotonic() > self.at
+
+    @property
+    def reason(self) -> str:
+        return f"处理超时（读取超过 {self.seconds:g} 秒），拒绝处理"

@@ -15,7 +15,6 @@ import zipfile
 import zlib
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from time import monotonic
 from typing import Any
 
 from defusedxml import DefusedXmlException
@@ -27,7 +26,7 @@ from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from extractor.errors import UnreadableFile
 from extractor.model import Cell, SourceDoc, Table, checkbox_states
-from extractor.settings import DEFAULT_LIMITS, Limits
+from extractor.settings import DEFAULT_LIMITS, Deadline, Limits
 from forms.problems import Problem, Severity
 
 _OPEN_ERRORS = (
@@ -110,7 +109,7 @@ def read_xlsx(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Source
     problems: list[Problem] = []
     tables: list[Table] = []
     cells_seen = 0
-    deadline = monotonic() + limits.parse_timeout
+    deadline = Deadline(limits)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read; not our concern
         try:
@@ -145,12 +144,8 @@ def read_xlsx(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Source
                         if count > limits.max_rows or (row_number or 0) > limits.max_rows:
                             truncated = True
                             break
-                        if not count % 1024 and monotonic() > deadline:
-                            raise UnreadableFile(
-                                name,
-                                f"处理超时（读取超过 {limits.parse_timeout:g} 秒），拒绝处理",
-                                english="parse timeout",
-                            )
+                        if not count % 1024 and deadline.passed():
+                            raise UnreadableFile(name, deadline.reason, english="parse timeout")
                         for raw in raw_row:
                             if raw["column"] > limits.max_cols:
                                 continue
@@ -209,8 +204,8 @@ def _table(
     index: int,
     number: int,
     title: str,
-    name: str = "",
-    limits: Limits = DEFAULT_LIMITS,
+    name: str,
+    limits: Limits,
 ) -> Table:
     """The sheet's cells as a table: each merged range one cell (its top-left value) with its span.
 
