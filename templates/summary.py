@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from forms import ANNEX1
-from templates.cells import write_text
+from templates.cells import print_a4_fit_width, write_text
 
 TITLE = "产业技术基础公共服务平台推荐汇总表"
 SHEET_SUMMARY, SHEET_CHECKS, SHEET_PROBLEMS = "推荐汇总表", "核查明细", "解析问题"
@@ -230,14 +230,7 @@ def _table(ws: Worksheet, first_row: int, headers: Sequence[str], widths: Sequen
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = ws.cell(row=first_row + 1, column=1)
     ws.print_title_rows = f"{first_row}:{first_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    print_a4_fit_width(ws, landscape=True, side=0.4, top_bottom=0.6)
 
 
 def _rows(

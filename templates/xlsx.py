@@ -41,7 +41,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from forms.errors import FormsError
 from forms.model import OTHER_OPTION, Field, FieldType, FormDef
 from forms.records import resolve_form
-from templates.cells import write_text
+from templates.cells import print_a4_fit_width, write_text
 
 #: (sheet title, [(section key, field keys or None for all but tables)]) for annex 2.
 SHEETS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -194,14 +194,7 @@ class _SheetBuilder:
             widths = [46, 10, 16, 16] if self.width == 4 else [48, 70]
             for col, width in enumerate(widths, start=1):
                 ws.column_dimensions[get_column_letter(col)].width = width
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = "portrait"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.6
-        ws.page_margins.top = ws.page_margins.bottom = 0.8
+        print_a4_fit_width(ws, landscape=False, side=0.6, top_bottom=0.8)
         ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
     # --- cells ------------------------------------------------------------------------------------------
