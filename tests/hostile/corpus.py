@@ -705,6 +705,12 @@ def single_files() -> tuple[Item, ...]:
             UNSUPPORTED("含宏"),
         ),
         Item(
+            "vba-part.docx",
+            "the example application with a word/vbaProject.bin added, its content types untouched",
+            swap(docx, "word/vbaProject.bin", Member("word/vbaProject.bin", b"\0" * 64)),
+            UNSUPPORTED("含宏"),
+        ),
+        Item(
             "macro-renamed.docx",
             "a .docm renamed .docx, its VBA part renamed too (only the content types tell)",
             _macro(docx, bin_name="word/media/image9.bin"),
