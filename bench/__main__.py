@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from bench.readme import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
-README = Path(__file__).with_name("README.md")
-BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+SECTION = "bench"  # of bench/README.md
 
 
 @dataclass(frozen=True)
@@ -176,13 +177,6 @@ def table(rows: Sequence[Row], skipped: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
-def write_readme(text: str) -> None:
-    current = README.read_text(encoding="utf-8") if README.exists() else f"{BEGIN}\n{END}\n"
-    head, _, rest = current.partition(BEGIN)
-    _, _, tail = rest.partition(END)
-    README.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}", encoding="utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=15, help="timed runs of each side (default 15)")
@@ -212,8 +206,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     text += table(rows, skipped)
     print(text)
     if not args.no_write:
-        write_readme(text)
-        print(f"\n(written to {README.relative_to(ROOT)})")
+        readme = write_section(SECTION, text)
+        print(f"\n(written to {readme.relative_to(ROOT)})")
     from bench.bundle import main as bundle_benchmark  # issue 6: its own section of bench/README.md
 
     bundle_benchmark(["--no-write"] if args.no_write else [])

@@ -29,6 +29,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from bench.processes import descendants, stat
+from bench.readme import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "out" / "bench"
 UNITS = 100
@@ -115,25 +118,6 @@ def build_bundle(units: int = UNITS) -> Path:
 # --- measuring -------------------------------------------------------------------------------------------
 
 
-def _tree() -> dict[int, list[int]]:
-    """parent pid → child pids, from ``/proc/*/stat``."""
-    tree: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            stat = _stat(int(entry))
-            if stat:
-                tree.setdefault(int(stat[1]), []).append(int(entry))
-    return tree
-
-
-def _stat(pid: int) -> list[str]:
-    """The fields of ``/proc/<pid>/stat`` after the command name (state, ppid, …), or [] once it is gone."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return []
-
-
 def _memory_kb(pid: int) -> tuple[int, int]:
     """(RSS, PSS) of one process in kB; (0, 0) once it is gone."""
     rss = pss = 0
@@ -150,17 +134,14 @@ def _memory_kb(pid: int) -> tuple[int, int]:
 
 def sample(root: int, cpu: dict[int, float]) -> tuple[int, int]:
     """(RSS, PSS) in kB summed over ``root`` and its descendants; each one's CPU seconds go to ``cpu``."""
-    tree = _tree()
     tick = os.sysconf("SC_CLK_TCK")
-    todo, rss, pss = [root], 0, 0
-    while todo:
-        pid = todo.pop()
+    rss = pss = 0
+    for pid in descendants(root):
         r, p = _memory_kb(pid)
         rss, pss = rss + r, pss + p
-        stat = _stat(pid)
-        if stat:  # utime and stime are fields 14 and 15 of the whole line (11 and 12 after the name)
-            cpu[pid] = max(cpu.get(pid, 0.0), (int(stat[11]) + int(stat[12])) / tick)
-        todo.extend(tree.get(pid, []))
+        fields = stat(pid)
+        if fields:  # utime and stime are fields 14 and 15 of the whole line (11 and 12 after the name)
+            cpu[pid] = max(cpu.get(pid, 0.0), (int(fields[11]) + int(fields[12])) / tick)
     return rss, pss
 
 
@@ -211,8 +192,7 @@ def screen(bundle: Path, workers: int) -> dict[str, Any]:
     }
 
 
-README = Path(__file__).with_name("README.md")
-BEGIN, END = "<!-- bench-bundle:begin -->", "<!-- bench-bundle:end -->"
+SECTION = "bench-bundle"  # of bench/README.md
 
 
 def run(units: int = UNITS, repeat: int = 2) -> tuple[str, bool]:
@@ -267,18 +247,6 @@ def run(units: int = UNITS, repeat: int = 2) -> tuple[str, bool]:
     return "\n".join(lines), ok
 
 
-def write_readme(text: str) -> None:
-    """Replace this benchmark's section of bench/README.md (or append it)."""
-    current = README.read_text(encoding="utf-8") if README.exists() else ""
-    if BEGIN in current and END in current:
-        head, _, rest = current.partition(BEGIN)
-        _, _, tail = rest.partition(END)
-        updated = f"{head}{BEGIN}\n{text}\n{END}{tail}"
-    else:
-        updated = f"{current.rstrip()}\n\n{BEGIN}\n{text}\n{END}\n".lstrip()
-    README.write_text(updated, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bundle", description=__doc__.split("\n\n")[0])
     parser.add_argument("--units", type=int, default=UNITS, help=f"units in the bundle (default {UNITS})")
@@ -298,8 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     text, _ = run(args.units, max(1, args.repeat))
     print(text)
     if not args.no_write:
-        write_readme(text)
-        print(f"\n(written to {README.relative_to(ROOT)})")
+        readme = write_section(SECTION, text)
+        print(f"\n(written to {readme.relative_to(ROOT)})")
     return 0
 
 

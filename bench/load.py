@@ -38,9 +38,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.processes import children, descendants
+from bench.readme import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
-README = Path(__file__).with_name("README.md")
-BEGIN, END = "<!-- bench-load:begin -->", "<!-- bench-load:end -->"
+SECTION = "bench-load"  # of bench/README.md
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 #: The operations and how often each is drawn (fill PDF runs LibreOffice: ~1–2 s of a worker each).
 MIX: dict[str, float] = {
@@ -160,27 +162,6 @@ def client(
 # --- the server's process tree ----------------------------------------------------------------------------
 
 
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat[stat.rfind(")") + 2 :].split()[1])
-        tree.setdefault(ppid, []).append(int(entry.name))
-    return tree
-
-
-def process_tree(root: int) -> list[int]:
-    tree, out, todo = _children(), [], [root]
-    while todo:
-        pid = todo.pop()
-        out.append(pid)
-        todo.extend(tree.get(pid, []))
-    return out
-
-
 def rss_mb(pids: list[int]) -> float:
     total = 0
     for pid in pids:
@@ -222,7 +203,7 @@ def find_server(host: str, port: int) -> int:
             continue
         if b"gunicorn" in cmdline and bind in cmdline:
             masters.append(int(entry.name))
-    tree = _children()
+    tree = children()
     roots = [p for p in masters if not any(p in tree.get(m, []) for m in masters)]
     if not roots:
         raise LoadError(f"找不到在 {host}:{port} 上运行的 gunicorn（先 make run，或用 --start）")
@@ -238,7 +219,7 @@ class Samples:
 
 def sample(root: int, stop: threading.Event, samples: Samples) -> None:
     while not stop.is_set():
-        pids = process_tree(root)
+        pids = descendants(root)
         office = soffice_pids(pids)
         samples.mb.append((time.monotonic(), rss_mb(pids)))
         samples.python_mb.append(rss_mb([p for p in pids if p not in office]))
@@ -388,7 +369,6 @@ def report(result: Result) -> str:
     verdict = "met" if result.ok else "NOT met"
     return "\n".join(
         [
-            BEGIN,
             f"## Load (issue 7: {result.clients} concurrent clients)",
             "",
             f"Measured {result.when} on {os.cpu_count()} CPUs, Python {sys.version.split()[0]}: "
@@ -416,19 +396,8 @@ def report(result: Result) -> str:
             "",
             "Targets: no answer 5xx or missing, no LibreOffice process and no temporary file left — "
             f"{verdict}.",
-            END,
         ]
     )
-
-
-def write_readme(text: str) -> None:
-    readme = README.read_text(encoding="utf-8")
-    if BEGIN in readme and END in readme:
-        start, end = readme.index(BEGIN), readme.index(END) + len(END)
-        readme = readme[:start] + text + readme[end:]
-    else:
-        readme = readme.rstrip("\n") + "\n\n" + text + "\n"
-    README.write_text(readme, encoding="utf-8")
 
 
 def run(
@@ -477,7 +446,7 @@ def run(
         time.sleep(2)  # let the last conversions' clean-up finish
         stop.set()
         sampler.join()
-        tree = process_tree(root)
+        tree = descendants(root)
         temp_after = set(os.listdir(server.tmpdir if server else tempfile.gettempdir()))
         new_temp = sorted(
             n for n in temp_after - temp_before if server or n.startswith(PROJECT_TEMP_PREFIXES)
@@ -546,7 +515,7 @@ def main(argv: list[str] | None = None) -> int:
     if result.temp_left:
         log(f"left in the temporary directory: {', '.join(result.temp_left[:10])}")
     if not args.no_write:
-        write_readme(text)
+        write_section(SECTION, text)
     return 0 if result.ok else 1
 
 
