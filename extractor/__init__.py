@@ -19,7 +19,7 @@ from extractor.errors import UnreadableFile, UnsupportedFile
 from extractor.mapper import map_document
 from extractor.model import SourceDoc
 from extractor.settings import DEFAULT_LIMITS, Limits
-from extractor.sniff import ZIP_MAGICS, sniff
+from extractor.sniff import ZIP_MAGICS, sniff_format
 from forms import get_form
 from forms.labels import detect_form
 from forms.model import FormDef
@@ -76,7 +76,8 @@ class ParseResult:
 
 
 def read_document(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> SourceDoc:
-    """The intermediate model of a file's bytes, the reader chosen by the bytes' magic, not the name."""
+    """The intermediate model of a file's bytes, read by the reader its format (``extractor.formats``,
+    told from the bytes, not the name) registers."""
     if len(data) > limits.max_file_bytes:
         raise UnreadableFile(
             filename,
@@ -85,22 +86,12 @@ def read_document(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -
         )
     if data[:4] in ZIP_MAGICS:
         check_zip_directory(data, filename, limits)
-    kind = sniff(data, filename)
-    if kind == "docx":
-        from extractor.docx import read_docx
+    fmt = sniff_format(data, filename)
+    if fmt.converts_to is not None:
+        from extractor.legacy import read_legacy  # LibreOffice is only looked for when a legacy file comes
 
-        return read_docx(data, filename, limits)
-    if kind == "xlsx":
-        from extractor.xlsx import read_xlsx
-
-        return read_xlsx(data, filename, limits)
-    if kind == "pdf":
-        from extractor.pdf import read_pdf  # pdfplumber is imported only when a PDF comes
-
-        return read_pdf(data, filename, limits)
-    from extractor.legacy import read_legacy
-
-    return read_legacy(data, filename, kind, limits)
+        return read_legacy(data, filename, fmt, limits)
+    return fmt.load_reader()(data, filename, limits)
 
 
 def parse_bytes(

@@ -35,6 +35,7 @@ from typing import Any
 from extractor import parse_bytes
 from extractor.bundle_zip import DEFAULT_BUNDLE_LIMITS, Bundle, BundleEntry, BundleIssue, BundleLimits
 from extractor.errors import UnreadableFile, UnsupportedFile
+from extractor.formats import family_label, is_printed, typed_first
 from extractor.settings import DEFAULT_LIMITS, Limits
 from extractor.sniff import sniff
 from forms import ANNEX1
@@ -44,11 +45,6 @@ from forms.model import Field, FieldType, FormDef
 from forms.problems import Problem
 from forms.records import dump_record
 from forms.uscc import fold_uscc
-
-#: Preference of the file a unit's record is taken from (Word first: its text is exact; the PDF is compared).
-KIND_ORDER = ("docx", "doc", "xlsx", "xls", "pdf")
-WORD_KINDS = frozenset({"docx", "doc", "xlsx", "xls"})
-KIND_LABELS = {"docx": "Word", "doc": "Word", "xlsx": "Excel", "xls": "Excel", "pdf": "PDF"}
 
 VERDICT_LABELS = {"eligible": "符合", "ineligible": "不符合", "incomplete": "待补充"}
 
@@ -259,7 +255,10 @@ def _unit_key(outcome: FileOutcome) -> str:
 
 
 def _kind_rank(outcome: FileOutcome) -> int:
-    return KIND_ORDER.index(outcome.kind) if outcome.kind in KIND_ORDER else len(KIND_ORDER)
+    """Preference of the file a unit's record is taken from (Word first: its text is exact; the PDF is
+    compared with it)."""
+    order = typed_first()
+    return order.index(outcome.kind) if outcome.kind in order else len(order)
 
 
 def _stem(name: str) -> str:
@@ -279,8 +278,8 @@ def group_applications(outcomes: Sequence[FileOutcome]) -> list[list[FileOutcome
         groups[(o.folder, _unit_key(o))].append(o)
     apps: list[list[FileOutcome]] = []
     for files in groups.values():
-        words = [o for o in files if o.kind in WORD_KINDS or o.kind is None]
-        pdfs = [o for o in files if o.kind == "pdf"]
+        words = [o for o in files if not is_printed(o.kind)]
+        pdfs = [o for o in files if is_printed(o.kind)]
         if len(words) <= 1 and len(pdfs) <= 1:
             apps.append(files)
             continue
@@ -288,7 +287,7 @@ def group_applications(outcomes: Sequence[FileOutcome]) -> list[list[FileOutcome
         for pdf in pdfs:
             target = next((a for a in split if _stem(a[0].name) == _stem(pdf.name)), None)
             if target is None:
-                target = next((a for a in split if not any(o.kind == "pdf" for o in a)), None)
+                target = next((a for a in split if not any(is_printed(o.kind) for o in a)), None)
             if target is None:
                 split.append([pdf])
             else:
@@ -305,7 +304,7 @@ def _merge_strays(apps: list[list[FileOutcome]]) -> list[list[FileOutcome]]:
     """A Word-only and a PDF-only application of one folder that share the unit's code or name: one."""
 
     def alone(app: list[FileOutcome], pdf: bool) -> bool:
-        return len(app) == 1 and (app[0].kind == "pdf") == pdf
+        return len(app) == 1 and is_printed(app[0].kind) == pdf
 
     def keys(app: list[FileOutcome]) -> set[str]:
         record = app[0].record or {}
@@ -365,7 +364,7 @@ class Unit:
             others = "、".join(f"第{seq}项" for seq in self.duplicates)
             out.append(f"重复申报：统一社会信用代码与{others}相同")
         if self.differences:
-            kinds = "与".join(dict.fromkeys(KIND_LABELS.get(f.kind or "", f.kind or "") for f in self.files))
+            kinds = "与".join(dict.fromkeys(family_label(f.kind) for f in self.files))
             labels = "、".join(dict.fromkeys(d["label"] for d in self.differences[:5]))
             more = f"等 {len(self.differences)} 处" if len(self.differences) > 5 else ""
             out.append(f"{kinds}文件内容不一致：{labels}{more}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from forms.problems import Problem
 
@@ -24,8 +24,9 @@ CHECKED, UNCHECKED = "☑", "☐"
 CHECKED_GLYPHS = frozenset("☑■☒⊠✓✔√▣")
 UNCHECKED_GLYPHS = frozenset("☐□")
 
-#: What a source file was before it was read (``legacy`` formats are converted to docx/xlsx first).
-Kind = Literal["docx", "pdf", "xlsx", "doc", "xls"]
+#: What a source file was before it was read: a kind of ``extractor.formats.FORMATS`` (``docx``, ``pdf``,
+#: ``xlsx``; ``doc``/``xls`` are converted to docx/xlsx first but keep their own kind).
+Kind = str
 
 
 def checkbox_states(text: str) -> tuple[bool, ...]:

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Response, abort, current_app, request, send_file
 from werkzeug.datastructures import FileStorage
 
+from extractor.formats import get_format
 from extractor.settings import DEFAULT_LIMITS, Limits
 from forms.errors import RecordError
 from forms.model import FormDef
@@ -18,9 +19,7 @@ from service.settings import Settings
 from templates.render import fill
 
 MIMETYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
+    **{fmt: get_format(fmt).mime_types[0] for fmt in ("docx", "xlsx", "pdf")},
     "json": "application/json",
 }
 

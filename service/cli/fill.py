@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from extractor.formats import by_extension
 from forms import get_form
 from forms.errors import FormsError
 from forms.model import FormDef
@@ -29,8 +30,6 @@ from templates.render import fill, missing_required
 
 #: Output extension → format ``fill`` produces (``.json`` for ``prefill`` only).
 OUTPUT_FORMATS = {".docx": "docx", ".pdf": "pdf", ".xlsx": "xlsx"}
-#: Source documents ``prefill --from`` parses with the extractor.
-DOCUMENT_SUFFIXES = frozenset({".docx", ".pdf", ".xlsx", ".doc", ".xls", ".wps", ".et"})
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -98,7 +97,7 @@ def run_prefill(args: argparse.Namespace) -> int:
 def _read_annex2(path: Path) -> Mapping[str, Any]:
     """Last year's report as a typed record, from its JSON record or from a filled document."""
     suffix = path.suffix.lower()
-    if suffix in DOCUMENT_SUFFIXES:
+    if by_extension(suffix) is not None:  # a document we read, else a JSON record
         if not path.is_file():
             raise FormsError(f"{path}：文件不存在")
         try:

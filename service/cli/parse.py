@@ -16,12 +16,13 @@ import sys
 from pathlib import Path
 
 from extractor import Limits, parse_file
+from extractor.formats import extensions
 from service.cli import EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("parse", help="解析已填写的申报书/年度运行情况表（Word、PDF、Excel），输出 JSON 记录")
-    p.add_argument("file", type=Path, help="文件：.docx .doc .wps .pdf .xlsx .xls .et")
+    p.add_argument("file", type=Path, help="文件：" + " ".join(extensions(usual_only=True)))
     p.add_argument(
         "--form",
         choices=["annex1", "annex2"],

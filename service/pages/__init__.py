@@ -20,6 +20,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from extractor import parse_bytes
+from extractor.formats import accept_list
 from forms import FORMS, FieldType, get_form
 from forms.checks import RULES
 from forms.describe import form_as_dict
@@ -43,7 +44,9 @@ DOWNLOAD_FORMATS: Mapping[str, tuple[str, ...]] = {
 FORMAT_LABELS: Mapping[str, str] = {"docx": "Word", "pdf": "PDF", "xlsx": "Excel"}
 
 #: Files the parse page accepts (the extractors sniff the real type; this only guides the file picker).
-UPLOAD_ACCEPT = ".docx,.doc,.wps,.pdf,.xlsx,.xls"
+UPLOAD_ACCEPT = accept_list()
+#: Files the fill page's 从上年报告预填 accepts: a JSON record or any document we read.
+PREFILL_ACCEPT = accept_list(".json")
 
 #: The pages load nothing from elsewhere and run no inline script: say so to the browser.
 CONTENT_SECURITY_POLICY = (
@@ -129,6 +132,7 @@ def fill(form_id: str) -> str | tuple[str, int]:
         wide_types=WIDE_TYPES,
         T=FieldType,
         formats=DOWNLOAD_FORMATS[form.id],
+        prefill_accept=PREFILL_ACCEPT,
     )
 
 
