@@ -18,7 +18,7 @@ from typing import Any
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError, nodes
 
-from forms.errors import FormsError
+from forms.errors import FormsError, OwnFault
 from forms.model import FieldType, FormDef
 from forms.problems import Problem, Severity
 from forms.records import resolve_form
@@ -32,8 +32,9 @@ FORMATS = ("docx", "pdf", "xlsx")
 _ENV = Environment(autoescape=True, undefined=StrictUndefined)
 
 
-class TemplateMismatch(FormsError):
-    """A template names a key its form does not have, or renders with errors (a bug to fix in templates/)."""
+class TemplateMismatch(OwnFault):
+    """A template names a key its form does not have, or renders with errors (a bug to fix in templates/,
+    not the user's input: the service answers 500, the CLI exits 3)."""
 
 
 def fill(

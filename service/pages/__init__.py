@@ -26,7 +26,7 @@ from forms.checks import RULES
 from forms.describe import form_as_dict
 from forms.errors import FormsError, UnknownForm
 from forms.model import Field, FormDef, Section
-from service.problems import EXCEPTION_PROBLEMS
+from service.problems import problem_kind
 
 pages = Blueprint(
     "pages",
@@ -155,8 +155,8 @@ def parse_upload() -> str | tuple[str, int]:
     try:
         result = parse_bytes(upload.read(), filename, form=form_id, checks=bool(request.form.get("checks")))
     except FormsError as exc:
-        status, title = _problem_kind(exc)
-        return _render_parse(error=(title, str(exc))), status
+        kind = problem_kind(exc)
+        return _render_parse(error=(kind.title, str(exc))), kind.status
     report = result.checks.to_dict() if result.checks is not None else None
     return _render_parse(result=_result_view(result.definition, result.to_dict(), report, filename))
 
@@ -198,14 +198,6 @@ def _render_parse(*, result: dict[str, Any] | None = None, error: tuple[str, str
         rule_titles={rule_id: rule.title for rule_id, rule in RULES.items()},
         T=FieldType,
     )
-
-
-def _problem_kind(exc: FormsError) -> tuple[int, str]:
-    """The HTTP status and Chinese title the API gives this library error (service.problems' table)."""
-    for cls, kind in EXCEPTION_PROBLEMS:
-        if isinstance(exc, cls):
-            return kind.status, kind.title
-    return 400, "请求无效"
 
 
 def _result_view(

@@ -74,7 +74,7 @@ def test_the_bundle_limits_are_the_services_settings(tmp_path, capsys, monkeypat
     assert main(["bundle", str(bundle), "-o", str(tmp_path / "x.xlsx"), "--quiet"]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "材料.zip" in err and "文件过多" in err and "上限 2 个" in err
-    monkeypatch.setenv("ITBFORMS_BUNDLE_MAX_ENTRIES", "many")
-    assert main(["bundle", str(bundle), "-o", str(tmp_path / "x.xlsx"), "--quiet"]) == 2
+    monkeypatch.setenv("ITBFORMS_BUNDLE_MAX_ENTRIES", "many")  # the set-up's fault, not the bundle's
+    assert main(["bundle", str(bundle), "-o", str(tmp_path / "x.xlsx"), "--quiet"]) == 3
     assert "ITBFORMS_BUNDLE_MAX_ENTRIES" in capsys.readouterr().err
     assert not (tmp_path / "x.xlsx").exists()
