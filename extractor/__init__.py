@@ -34,6 +34,7 @@ __all__ = [
     "parse_bytes",
     "parse_file",
     "read_document",
+    "read_file",
 ]
 
 
@@ -48,7 +49,7 @@ class ParseResult:
     provenance: dict[str, dict[str, Any]]
     file: str
     kind: str
-    checks: Any = None  # forms.checks.CheckReport when parse was asked to run the checks
+    checks: Any = None  # a forms.checks.CheckReport when the caller ran the checks (service.workflows.parse)
     source: SourceDoc | None = field(default=None, repr=False)
 
     @property
@@ -79,11 +80,7 @@ def read_document(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -
     """The intermediate model of a file's bytes, read by the reader its format (``extractor.formats``,
     told from the bytes, not the name) registers."""
     if len(data) > limits.max_file_bytes:
-        raise UnreadableFile(
-            filename,
-            f"文件过大（{len(data)} 字节），超过 {limits.max_file_bytes} 字节的上限",
-            english="file too large",
-        )
+        raise _too_large(filename, len(data), limits)
     if data[:4] in ZIP_MAGICS:
         check_zip_directory(data, filename, limits)
     fmt = sniff_format(data, filename)
@@ -99,10 +96,10 @@ def parse_bytes(
     filename: str,
     *,
     form: str | None = None,
-    checks: bool = False,
     limits: Limits = DEFAULT_LIMITS,
 ) -> ParseResult:
-    """Parse a filled form given as bytes (``filename`` names it in messages and provenance)."""
+    """Parse a filled form given as bytes (``filename`` names it in messages and provenance). The checks
+    are not run here: reading a file is this package's one job (``service.workflows.parse`` runs them)."""
     fd = get_form(form) if form else None
     doc = read_document(data, filename, limits)
     if fd is None:
@@ -116,7 +113,7 @@ def parse_bytes(
             )
         fd = get_form(detected)
     mapped = map_document(doc, fd)
-    result = ParseResult(
+    return ParseResult(
         form=fd.id,
         record=mapped.record,
         problems=[*doc.problems, *mapped.problems],
@@ -125,30 +122,30 @@ def parse_bytes(
         kind=doc.kind,
         source=doc,
     )
-    if checks:
-        from forms.checks import run_checks
-
-        # values the reader could not use are null in the record; their problems count under V-TYPE
-        result.checks = run_checks(result.record, fd, load_problems=[p for p in result.problems if p.field])
-    return result
 
 
 def parse_file(
     path: Path | str,
     *,
     form: str | None = None,
-    checks: bool = False,
     filename: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> ParseResult:
     """Parse a filled form on disk; ``filename`` overrides the name used in messages and provenance."""
+    name = filename or Path(path).name
+    return parse_bytes(read_file(path, limits, filename=name), name, form=form, limits=limits)
+
+
+def read_file(path: Path | str, limits: Limits = DEFAULT_LIMITS, *, filename: str | None = None) -> bytes:
+    """A document's bytes; ``UnreadableFile`` before anything is read when it is over ``max_file_bytes``."""
     path = Path(path)
-    name = filename or path.name
     size = path.stat().st_size
     if size > limits.max_file_bytes:
-        raise UnreadableFile(
-            name,
-            f"文件过大（{size} 字节），超过 {limits.max_file_bytes} 字节的上限",
-            english="file too large",
-        )
-    return parse_bytes(path.read_bytes(), name, form=form, checks=checks, limits=limits)
+        raise _too_large(filename or path.name, size, limits)
+    return path.read_bytes()
+
+
+def _too_large(name: str, size: int, limits: Limits) -> UnreadableFile:
+    return UnreadableFile(
+        name, f"文件过大（{size} 字节），超过 {limits.max_file_bytes} 字节的上限", english="file too large"
+    )

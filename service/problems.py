@@ -22,6 +22,7 @@ from extractor.errors import UnreadableFile, UnsupportedFile
 from forms.errors import FormsError, RecordError, UnknownForm
 from office.libreoffice import ConversionError, ConversionTimeout, OfficeMissing
 from service.jobs import JobNotFound, JobNotReady
+from service.workflows import RecordTooLarge
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ class ProblemKind:
 #: Library exceptions → HTTP problems, most specific first. The only place that knows this mapping.
 EXCEPTION_PROBLEMS: tuple[tuple[type[Exception], ProblemKind], ...] = (
     (UnknownForm, ProblemKind(404, "unknown-form", "未知的表单")),
+    (RecordTooLarge, ProblemKind(413, "too-large", "上传内容过大")),
     (RecordError, ProblemKind(422, "invalid-record", "记录无效")),
     (JobNotFound, ProblemKind(404, "job-not-found", "任务不存在")),
     (JobNotReady, ProblemKind(409, "job-not-done", "任务尚未完成")),

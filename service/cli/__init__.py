@@ -48,9 +48,11 @@ def exit_code(exc: Exception) -> tuple[int, str]:
     that cannot be read or written) exits 2, our own fault (``OwnFault``) or a crash exits 3."""
     if isinstance(exc, FormsError):
         return EXIT_UNUSABLE, str(exc)
+    if isinstance(exc, FileNotFoundError):
+        return EXIT_UNUSABLE, f"{exc.filename}：文件不存在"
     if isinstance(exc, OSError):
         name = getattr(exc, "filename", None) or ""
         return EXIT_UNUSABLE, f"无法读写文件 {name}：{exc.strerror or exc}"
     if isinstance(exc, OwnFault):
-        return EXIT_FAULT, f"内部错误（不是输入的问题）：{exc}"
-    return EXIT_FAULT, f"内部错误（不是输入的问题）：{type(exc).__name__}: {exc}"
+        return EXIT_FAULT, f"内部错误（程序或其配置的问题，不是输入的问题）：{exc}"
+    return EXIT_FAULT, f"内部错误（程序的问题，不是输入的问题）：{type(exc).__name__}: {exc}"

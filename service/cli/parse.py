@@ -15,8 +15,9 @@ import json
 import sys
 from pathlib import Path
 
-from extractor import Limits, parse_file
+from extractor import Limits, read_file
 from extractor.formats import extensions
+from service import workflows
 from service.cli import EXIT_OK
 
 
@@ -34,7 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = parse_file(args.file, form=args.form, checks=args.checks, limits=Limits.from_env())
+    limits = Limits.from_env()
+    data = read_file(args.file, limits)
+    result = workflows.parse(data, args.file.name, form=args.form, checks=args.checks, limits=limits)
     text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
     if args.output:
         args.output.write_text(text, encoding="utf-8")

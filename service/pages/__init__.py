@@ -19,13 +19,13 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from extractor import parse_bytes
 from extractor.formats import accept_list
 from forms import FORMS, FieldType, get_form
 from forms.checks import RULES
 from forms.describe import form_as_dict
 from forms.errors import FormsError, UnknownForm
 from forms.model import Field, FormDef, Section
+from service import workflows
 from service.problems import problem_kind
 
 pages = Blueprint(
@@ -153,7 +153,8 @@ def parse_upload() -> str | tuple[str, int]:
         return _render_parse(error=("未知的表单", str(UnknownForm(form_id)))), 400
     filename = upload.filename
     try:
-        result = parse_bytes(upload.read(), filename, form=form_id, checks=bool(request.form.get("checks")))
+        checks = bool(request.form.get("checks"))
+        result = workflows.parse(upload.read(), filename, form=form_id, checks=checks)
     except FormsError as exc:
         kind = problem_kind(exc)
         return _render_parse(error=(kind.title, str(exc))), kind.status

@@ -63,7 +63,7 @@ def test_an_unusable_bundle_exits_2_with_a_message(tmp_path, capsys):
     assert "材料.zip" in err and "不是 zip 压缩包" in err and "Traceback" not in err
     assert not (tmp_path / "x.xlsx").exists()
     assert main(["bundle", str(tmp_path / "none.zip"), "--quiet"]) == 2
-    assert "无法读写文件" in capsys.readouterr().err
+    assert "none.zip：文件不存在" in capsys.readouterr().err
 
 
 def test_the_bundle_limits_are_the_services_settings(tmp_path, capsys, monkeypatch):

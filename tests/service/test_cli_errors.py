@@ -34,5 +34,10 @@ def test_a_template_out_of_step_is_our_fault_and_the_users_bad_file_is_not() -> 
 
 
 def test_a_file_that_cannot_be_read_is_the_users_input(tmp_path) -> None:
-    code, message = exit_code(FileNotFoundError(2, "No such file or directory", str(tmp_path / "x.json")))
-    assert code == EXIT_UNUSABLE and "x.json" in message
+    missing = str(tmp_path / "x.json")
+    assert exit_code(FileNotFoundError(2, "No such file or directory", missing)) == (
+        EXIT_UNUSABLE,
+        f"{missing}：文件不存在",
+    )
+    code, message = exit_code(PermissionError(13, "Permission denied", missing))
+    assert code == EXIT_UNUSABLE and message.startswith(f"无法读写文件 {missing}")
