@@ -15,8 +15,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from extractor.bundle import Progress, screen_bundle
 from extractor.settings import Limits
+from service.bundles.screen import Progress, screen_bundle
 from service.cli import EXIT_FAILED, EXIT_OK
 from service.jobs import bundle_limits
 from service.settings import Settings

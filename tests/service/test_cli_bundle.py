@@ -7,7 +7,7 @@ import json
 from openpyxl import load_workbook
 
 from service.cli import main
-from tests.extractor.bundle_fixtures import word_only_bundle
+from tests.service.bundles.fixtures import word_only_bundle
 
 
 def test_bundle_writes_the_workbook_and_the_report(tmp_path, capsys):
@@ -43,8 +43,8 @@ def test_bundle_writes_the_workbook_and_the_report(tmp_path, capsys):
 
 
 def test_an_all_eligible_bundle_exits_0_and_quiet_prints_no_bar(tmp_path, capsys):
-    from tests.extractor.bundle_fixtures import docx  # noqa: PLC0415
     from tests.extractor.bundles import make_zip, unit_record  # noqa: PLC0415
+    from tests.service.bundles.fixtures import docx  # noqa: PLC0415
 
     bundle = tmp_path / "b.zip"
     bundle.write_bytes(make_zip([("甲/申报书.docx", docx(unit_record(41)))]))
