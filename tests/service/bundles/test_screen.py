@@ -12,8 +12,8 @@ from extractor.bundle_zip import BundleLimits, UnsafeBundle
 from extractor.errors import UnsupportedFile
 from extractor.settings import Limits
 from forms import ANNEX1
+from service.bundles.files import FileOutcome
 from service.bundles.screen import (
-    FileOutcome,
     Progress,
     compare_records,
     group_applications,
