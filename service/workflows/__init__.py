@@ -7,11 +7,13 @@ the functions take bytes, records and settings and return results, so tests call
 - ``records``: one decoding of a JSON record, with one size cap;
 - ``documents``: fill a form, pre-fill this year's annual report, the one list of missing required fields;
 - ``parse``: a filled document (or a JSON record) in, a record with problems, provenance and checks out;
-- ``check``: the regulation's checks on a loaded record.
+- ``check``: the regulation's checks on a loaded record;
+- ``screen_bundle``: a zip of applications screened unit by unit (``service.bundles``, with its pool).
 """
 
 from __future__ import annotations
 
+from service.bundles.screen import screen_bundle
 from service.workflows.check import check
 from service.workflows.documents import Filled, fill, missing_required, prefill
 from service.workflows.parse import parse, read_source
@@ -27,4 +29,5 @@ __all__ = [
     "parse",
     "prefill",
     "read_source",
+    "screen_bundle",
 ]
