@@ -161,7 +161,7 @@ class _Mapper:
             self.flush()
             self.section = section
             return
-        if self.doc.kind == "pdf":
+        if p.printed:
             self._printed_line(p, text)
             return
         where = Where(self.doc.file, page=p.page, paragraph=p.index)
@@ -277,8 +277,7 @@ class _Mapper:
             section = self.index.section_for_heading(t.name)
             if section is not None:
                 self.section = section
-        if self.doc.kind == "pdf":
-            t = self._unsplit(t)
+        t = self._unsplit(t)
         consumed: set[int] = set()
         mode: _Repeat | _Metric | None = None
         for r, row in enumerate(t.rows):
@@ -307,7 +306,8 @@ class _Mapper:
             self._kv_row(t, r, cells, consumed)
 
     def _unsplit(self, t: Table) -> Table:
-        """Join a row that a page break split in two, when only the joined text makes its label.
+        """Join a row that a page break split in two, when only the joined text makes its label (rows
+        whose cells know no page, as in a Word table, are never split).
 
         The PDF reader joins a split row whose continuation has an empty first cell; a row whose label
         itself was cut (``…服务范围`` | ``变更``) can only be recognised knowing the labels, so here.
@@ -434,7 +434,7 @@ class _Mapper:
                     right.append(other)
             right += self._spanned_rows(t, r, cell, consumed)
             values = [c for c in right if c.text.strip()]
-            if not right or (not values and self.doc.kind in ("xlsx", "xls")):
+            if not right or (not values and not t.drawn):
                 values = self._below(t, r, cell, consumed)
             for c in right:
                 consumed.add(id(c))

@@ -48,6 +48,12 @@ class Paragraph:
     top: float | None = None
     bottom: float | None = None
 
+    @property
+    def printed(self) -> bool:
+        """A line as printed on a page (its position known): the layout, not the author, broke the text
+        into lines, so a value may wrap onto the next line or lose its column (``label value``)."""
+        return self.top is not None
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -90,6 +96,8 @@ class Table:
     ``rows[r]`` holds the cells whose top-left corner is in grid row ``r``, left to right. ``index`` numbers
     the tables of the document in order; a nested table names its enclosing table in ``parent``. ``name``
     is the worksheet name for a spreadsheet. ``page`` is the page (or sheet number) where the table starts.
+    ``drawn`` is False for a worksheet's grid: its cells are not boxes drawn for the form's values, so an
+    empty cell beside a label says nothing (the value may be in the cell below).
     """
 
     rows: tuple[tuple[Cell, ...], ...]
@@ -98,6 +106,7 @@ class Table:
     parent: int | None = None
     name: str | None = None
     ncols: int = 0
+    drawn: bool = True
 
     def cells(self) -> Iterator[Cell]:
         for row in self.rows:
