@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from extractor.mapper import map_document
+from extractor.mapper import collect, map_document, resolve
 from extractor.model import Cell, Paragraph, SourceDoc, Table, checkbox_states
 from forms import ANNEX1, ANNEX2
 from forms.model import Field, FieldType, FormDef, Section
@@ -301,3 +301,16 @@ def test_the_mapper_reads_what_the_intermediate_says_not_which_format_it_came_fr
         # in a drawn table the empty box beside the label is its value: nothing is taken from below
         drawn = map_document(SourceDoc(file="d", kind=kind, blocks=(boxes,)), ANNEX1).record
         assert drawn["applicant"]["name"] is None, kind
+
+
+def test_the_stages_can_be_looked_at_one_by_one():
+    """``collect`` keeps both readings of a field; ``resolve`` decides they conflict."""
+    document = doc(table([["单位名称", "甲检测中心"]]), table([["单位名称", "乙检测中心"]]))
+    found = collect(document, ANNEX1)
+    assert [c.raw for c in found.values["applicant.name"]] == ["甲检测中心", "乙检测中心"]
+    assert [c.where.table for c in found.values["applicant.name"]] == [0, 1]
+    assert "applicant.name" in found.seen and found.problems == []
+    mapped = resolve(found)
+    assert mapped.record["applicant"]["name"] is None
+    assert [p.code for p in mapped.problems if p.field == "applicant.name"] == ["conflict"]
+    assert found.problems == []  # resolution adds its problems to its own list
