@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+from forms.errors import OwnFault
+
 if TYPE_CHECKING:  # the readers are imported on first use: pdfplumber only when a PDF comes
     from extractor.model import SourceDoc
     from extractor.settings import Limits
@@ -85,8 +87,9 @@ class Format:
         return reader
 
 
-class RegistryError(LookupError):
-    """The format table is wrong (a kind registered twice, a reader missing): our fault, not the user's."""
+class RegistryError(OwnFault, LookupError):
+    """The format table is wrong (a kind registered twice, a reader missing): our fault, not the user's
+    (the service answers 500, the CLI exits 3)."""
 
 
 def _odf(mimetype: str) -> Callable[[Evidence], bool]:

@@ -6,7 +6,10 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from extractor.errors import UnreadableFile
+from extractor.formats import RegistryError, get_format, register
 from service.cli import EXIT_FAULT, EXIT_UNUSABLE, exit_code
 from tests.service.faults import STALE_KEY, template_mismatch
 
@@ -41,3 +44,10 @@ def test_a_file_that_cannot_be_read_is_the_users_input(tmp_path) -> None:
     )
     code, message = exit_code(PermissionError(13, "Permission denied", missing))
     assert code == EXIT_UNUSABLE and message.startswith(f"无法读写文件 {missing}")
+
+
+def test_a_wrong_format_table_is_our_fault() -> None:
+    with pytest.raises(RegistryError) as caught:
+        register(get_format("pdf"))  # the kind is taken
+    code, message = exit_code(caught.value)
+    assert code == EXIT_FAULT and "pdf" in message
