@@ -1,7 +1,8 @@
 """Filled forms back into records: Word (.docx/.doc/.wps), PDF and Excel (.xlsx/.xls/.et), read by label.
 
-``parse_file`` / ``parse_bytes`` are the library entry points (the CLI and the service call them): the
-format is told from the file's magic bytes, one reader per format builds the intermediate model
+``parse_file`` / ``parse_bytes`` read ONE file (the application layer, ``service.workflows``, calls them
+and runs the checks): its format (``extractor.formats``) is told from the file's magic bytes, the
+format's reader builds the intermediate model
 (``extractor.model``), ``detect_form`` tells annex1 from annex2 (``form=`` overrides), and the mapper
 (``extractor.mapper``) reads the record by label. A value that cannot be read is null in the record and a
 problem with its raw text; a file that cannot be used at all raises ``UnsupportedFile`` or
