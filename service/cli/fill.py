@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from extractor.formats import extensions
 from forms import get_form
 from forms.errors import FormsError
 from forms.model import FormDef
@@ -47,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--from",
         dest="source",
         type=Path,
-        help="上一年度的年度运行情况表：记录（.json）或文件（.docx/.xlsx/.pdf）",
+        help=f"上一年度的年度运行情况表：记录（.json）或文件（{'/'.join(extensions(usual_only=True))}）",
     )
     q.add_argument("--annex1", type=Path, help="申报书记录（JSON），用于填写表头")
     q.add_argument("--year", type=int, required=True, help="本次填报年度（所报告的年度）")
