@@ -51,3 +51,8 @@ def test_a_wrong_format_table_is_our_fault() -> None:
         register(get_format("pdf"))  # the kind is taken
     code, message = exit_code(caught.value)
     assert code == EXIT_FAULT and "pdf" in message
+
+
+def test_a_crash_is_one_line_and_exit_3_naming_what_broke() -> None:
+    code, message = exit_code(KeyError("applicant"))
+    assert code == EXIT_FAULT and "KeyError" in message and "\n" not in message
