@@ -175,7 +175,7 @@ def measure(bundle: Path, workers: int) -> dict[str, Any]:
 
 def screen(bundle: Path, workers: int) -> dict[str, Any]:
     """What the measured process does: everything ``itbforms bundle`` does, timed."""
-    from extractor.bundle import screen_bundle  # noqa: PLC0415
+    from service.bundles.screen import screen_bundle  # noqa: PLC0415
     from templates.summary import summary_xlsx  # noqa: PLC0415
 
     started = time.monotonic()

@@ -1,7 +1,8 @@
 """Filled forms back into records: Word (.docx/.doc/.wps), PDF and Excel (.xlsx/.xls/.et), read by label.
 
-``parse_file`` / ``parse_bytes`` are the library entry points (the CLI and the service call them): the
-format is told from the file's magic bytes, one reader per format builds the intermediate model
+``parse_file`` / ``parse_bytes`` read ONE file (the application layer, ``service.workflows``, calls them
+and runs the checks): its format (``extractor.formats``) is told from the file's magic bytes, the
+format's reader builds the intermediate model
 (``extractor.model``), ``detect_form`` tells annex1 from annex2 (``form=`` overrides), and the mapper
 (``extractor.mapper``) reads the record by label. A value that cannot be read is null in the record and a
 problem with its raw text; a file that cannot be used at all raises ``UnsupportedFile`` or
@@ -19,7 +20,7 @@ from extractor.errors import UnreadableFile, UnsupportedFile
 from extractor.mapper import map_document
 from extractor.model import SourceDoc
 from extractor.settings import DEFAULT_LIMITS, Limits
-from extractor.sniff import ZIP_MAGICS, sniff
+from extractor.sniff import ZIP_MAGICS, sniff_format
 from forms import get_form
 from forms.labels import detect_form
 from forms.model import FormDef
@@ -34,6 +35,7 @@ __all__ = [
     "parse_bytes",
     "parse_file",
     "read_document",
+    "read_file",
 ]
 
 
@@ -48,7 +50,7 @@ class ParseResult:
     provenance: dict[str, dict[str, Any]]
     file: str
     kind: str
-    checks: Any = None  # forms.checks.CheckReport when parse was asked to run the checks
+    checks: Any = None  # a forms.checks.CheckReport when the caller ran the checks (service.workflows.parse)
     source: SourceDoc | None = field(default=None, repr=False)
 
     @property
@@ -76,31 +78,18 @@ class ParseResult:
 
 
 def read_document(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> SourceDoc:
-    """The intermediate model of a file's bytes, the reader chosen by the bytes' magic, not the name."""
+    """The intermediate model of a file's bytes, read by the reader its format (``extractor.formats``,
+    told from the bytes, not the name) registers."""
     if len(data) > limits.max_file_bytes:
-        raise UnreadableFile(
-            filename,
-            f"文件过大（{len(data)} 字节），超过 {limits.max_file_bytes} 字节的上限",
-            english="file too large",
-        )
+        raise _too_large(filename, len(data), limits)
     if data[:4] in ZIP_MAGICS:
         check_zip_directory(data, filename, limits)
-    kind = sniff(data, filename)
-    if kind == "docx":
-        from extractor.docx import read_docx
+    fmt = sniff_format(data, filename)
+    if fmt.converts_to is not None:
+        from extractor.legacy import read_legacy  # LibreOffice is only looked for when a legacy file comes
 
-        return read_docx(data, filename, limits)
-    if kind == "xlsx":
-        from extractor.xlsx import read_xlsx
-
-        return read_xlsx(data, filename, limits)
-    if kind == "pdf":
-        from extractor.pdf import read_pdf  # pdfplumber is imported only when a PDF comes
-
-        return read_pdf(data, filename, limits)
-    from extractor.legacy import read_legacy
-
-    return read_legacy(data, filename, kind, limits)
+        return read_legacy(data, filename, fmt, limits)
+    return fmt.load_reader()(data, filename, limits)
 
 
 def parse_bytes(
@@ -108,10 +97,10 @@ def parse_bytes(
     filename: str,
     *,
     form: str | None = None,
-    checks: bool = False,
     limits: Limits = DEFAULT_LIMITS,
 ) -> ParseResult:
-    """Parse a filled form given as bytes (``filename`` names it in messages and provenance)."""
+    """Parse a filled form given as bytes (``filename`` names it in messages and provenance). The checks
+    are not run here: reading a file is this package's one job (``service.workflows.parse`` runs them)."""
     fd = get_form(form) if form else None
     doc = read_document(data, filename, limits)
     if fd is None:
@@ -125,7 +114,7 @@ def parse_bytes(
             )
         fd = get_form(detected)
     mapped = map_document(doc, fd)
-    result = ParseResult(
+    return ParseResult(
         form=fd.id,
         record=mapped.record,
         problems=[*doc.problems, *mapped.problems],
@@ -134,30 +123,30 @@ def parse_bytes(
         kind=doc.kind,
         source=doc,
     )
-    if checks:
-        from forms.checks import run_checks
-
-        # values the reader could not use are null in the record; their problems count under V-TYPE
-        result.checks = run_checks(result.record, fd, load_problems=[p for p in result.problems if p.field])
-    return result
 
 
 def parse_file(
     path: Path | str,
     *,
     form: str | None = None,
-    checks: bool = False,
     filename: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> ParseResult:
     """Parse a filled form on disk; ``filename`` overrides the name used in messages and provenance."""
+    name = filename or Path(path).name
+    return parse_bytes(read_file(path, limits, filename=name), name, form=form, limits=limits)
+
+
+def read_file(path: Path | str, limits: Limits = DEFAULT_LIMITS, *, filename: str | None = None) -> bytes:
+    """A document's bytes; ``UnreadableFile`` before anything is read when it is over ``max_file_bytes``."""
     path = Path(path)
-    name = filename or path.name
     size = path.stat().st_size
     if size > limits.max_file_bytes:
-        raise UnreadableFile(
-            name,
-            f"文件过大（{size} 字节），超过 {limits.max_file_bytes} 字节的上限",
-            english="file too large",
-        )
-    return parse_bytes(path.read_bytes(), name, form=form, checks=checks, limits=limits)
+        raise _too_large(filename or path.name, size, limits)
+    return path.read_bytes()
+
+
+def _too_large(name: str, size: int, limits: Limits) -> UnreadableFile:
+    return UnreadableFile(
+        name, f"文件过大（{size} 字节），超过 {limits.max_file_bytes} 字节的上限", english="file too large"
+    )

@@ -6,35 +6,30 @@
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from pathlib import Path, PurePath
 
 from extractor._zip import Package
-from extractor.docx import read_docx
 from extractor.errors import UnreadableFile
+from extractor.formats import Format, get_format
 from extractor.model import SourceDoc
 from extractor.settings import DEFAULT_LIMITS, Limits
 from extractor.sniff import ZIP_MAGICS
-from extractor.xlsx import read_xlsx
 from office.libreoffice import ConversionError, OfficeMissing, convert
 
-#: Suffixes LibreOffice is given for a text document / a spreadsheet (it detects the format from content,
-#: the suffix only has to be one it knows for that family).
-WORD_SUFFIXES = (".doc", ".wps", ".rtf", ".odt", ".dot", ".wpt")
-SHEET_SUFFIXES = (".xls", ".et", ".ods", ".xlt", ".ett")
 
+def read_legacy(data: bytes, name: str, fmt: Format, limits: Limits = DEFAULT_LIMITS) -> SourceDoc:
+    """Convert ``data`` (of format ``fmt``) to ``fmt.converts_to`` and read that with its own reader.
 
-def read_legacy(data: bytes, name: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> SourceDoc:
-    """Convert ``data`` (``kind`` ``doc`` = a text document, ``xls`` = a spreadsheet) and read it.
-
-    The result keeps the original file name and reports ``kind`` ``doc``/``xls``.
+    The result keeps the original file name and reports ``fmt.kind`` (``doc``/``xls``).
     """
-    word = kind == "doc"
+    target = fmt.converts_to or ""
     if data[:4] in ZIP_MAGICS:
         _inflate_all(data, name, limits)
+    # LibreOffice detects the format from content; the suffix only has to be one it knows for the family
     suffix = PurePath(name).suffix.lower()
-    if suffix not in (WORD_SUFFIXES if word else SHEET_SUFFIXES):
-        suffix = _sniffed_suffix(data, word)
-    target = "docx" if word else "xlsx"
+    if suffix not in fmt.all_extensions:
+        suffix = _sniffed_suffix(data, fmt)
     with tempfile.TemporaryDirectory(prefix="itbforms-legacy-") as tmp:
         src = Path(tmp, "source" + suffix)
         src.write_bytes(data)
@@ -49,15 +44,8 @@ def read_legacy(data: bytes, name: str, kind: str, limits: Limits = DEFAULT_LIMI
                 english=f"LibreOffice could not convert it to {target}",
             ) from None
         converted = out.read_bytes()
-    doc = read_docx(converted, name, limits) if word else read_xlsx(converted, name, limits)
-    return SourceDoc(
-        file=name,
-        kind="doc" if word else "xls",
-        blocks=doc.blocks,
-        problems=doc.problems,
-        pages=doc.pages,
-        meta={**doc.meta, "converted_from": suffix.lstrip(".")},
-    )
+    doc = get_format(target).load_reader()(converted, name, limits)
+    return replace(doc, kind=fmt.kind, meta={**doc.meta, "converted_from": suffix.lstrip(".")})
 
 
 def _inflate_all(data: bytes, name: str, limits: Limits) -> None:
@@ -69,12 +57,10 @@ def _inflate_all(data: bytes, name: str, limits: Limits) -> None:
         package.read(member)
 
 
-def _sniffed_suffix(data: bytes, word: bool) -> str:
-    if data[:5] == b"{\\rtf":
-        return ".rtf"
-    if data[:2] == b"PK":
-        return ".odt" if word else ".ods"
-    return ".doc" if word else ".xls"
+def _sniffed_suffix(data: bytes, fmt: Format) -> str:
+    """A suffix of ``fmt`` LibreOffice reads ``data`` as: RTF, an ODF package, else the format's first."""
+    wanted = ".rtf" if data[:5] == b"{\\rtf" else ".od" if data[:2] == b"PK" else ""
+    return next((e for e in fmt.all_extensions if wanted and e.startswith(wanted)), fmt.extensions[0])
 
 
 def _reason(exc: ConversionError) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from forms.problems import Problem
 
@@ -24,8 +24,9 @@ CHECKED, UNCHECKED = "☑", "☐"
 CHECKED_GLYPHS = frozenset("☑■☒⊠✓✔√▣")
 UNCHECKED_GLYPHS = frozenset("☐□")
 
-#: What a source file was before it was read (``legacy`` formats are converted to docx/xlsx first).
-Kind = Literal["docx", "pdf", "xlsx", "doc", "xls"]
+#: What a source file was before it was read: a kind of ``extractor.formats.FORMATS`` (``docx``, ``pdf``,
+#: ``xlsx``; ``doc``/``xls`` are converted to docx/xlsx first but keep their own kind).
+Kind = str
 
 
 def checkbox_states(text: str) -> tuple[bool, ...]:
@@ -46,6 +47,12 @@ class Paragraph:
     page: int | None = None
     top: float | None = None
     bottom: float | None = None
+
+    @property
+    def printed(self) -> bool:
+        """A line as printed on a page (its position known): the layout, not the author, broke the text
+        into lines, so a value may wrap onto the next line or lose its column (``label value``)."""
+        return self.top is not None
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,8 @@ class Table:
     ``rows[r]`` holds the cells whose top-left corner is in grid row ``r``, left to right. ``index`` numbers
     the tables of the document in order; a nested table names its enclosing table in ``parent``. ``name``
     is the worksheet name for a spreadsheet. ``page`` is the page (or sheet number) where the table starts.
+    ``drawn`` is False for a worksheet's grid: its cells are not boxes drawn for the form's values, so an
+    empty cell beside a label says nothing (the value may be in the cell below).
     """
 
     rows: tuple[tuple[Cell, ...], ...]
@@ -97,6 +106,7 @@ class Table:
     parent: int | None = None
     name: str | None = None
     ncols: int = 0
+    drawn: bool = True
 
     def cells(self) -> Iterator[Cell]:
         for row in self.rows:

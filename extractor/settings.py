@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from forms.errors import SettingsError
+from forms.errors import OwnFault
 
 #: A realistic application is well under 20 MB with scans of certificates embedded.
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -44,6 +44,11 @@ MAX_PAGE_OBJECTS = 50_000
 #: Seconds the reading of one document may take (an 80-page application takes ~3 s); past it the file is
 #: refused as 处理超时, so one crafted file cannot hold a server worker for minutes.
 PARSE_TIMEOUT = 30.0
+
+
+class SettingsError(OwnFault, ValueError):
+    """An ``ITBFORMS_*`` setting whose value is not of the setting's type or not positive: the operator's
+    set-up, not the user's input (the program stops naming the variable; the CLI exits 3)."""
 
 
 def env_overrides(cls: type, environ: Mapping[str, str] | None, prefix: str) -> dict[str, Any]:
@@ -90,7 +95,7 @@ class Limits:
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-                raise ValueError(f"Limits.{f.name} must be a positive number, got {value!r}")
+                raise SettingsError(f"Limits.{f.name} 应为正数，实为 {value!r} / must be a positive number")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, prefix: str = "ITBFORMS_") -> Limits:

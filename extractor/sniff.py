@@ -1,8 +1,9 @@
 """What kind of file a byte string is, from its magic bytes and structure — never from its name.
 
-A name is only a hint used when the content cannot decide (an OLE2 file holding neither a Word nor an
-Excel stream). Kinds: ``docx``, ``xlsx``, ``pdf``, ``doc`` (Word 97–2003 / WPS 文字 / RTF / ODT: read via
-LibreOffice as docx) and ``xls`` (Excel 97–2003 / WPS 表格 ``.et`` / ODS: read via LibreOffice as xlsx).
+The container (zip, OLE2, PDF, RTF) is opened here once, refusing encrypted and macro-enabled files; which
+format it is comes from the table in ``extractor.formats``, each format's ``matches`` looking at what was
+seen. A name is only a hint used when the content cannot decide (an OLE2 file holding neither a Word nor
+an Excel stream).
 """
 
 from __future__ import annotations
@@ -12,19 +13,14 @@ import struct
 import zipfile
 import zlib
 from pathlib import PurePath
-from typing import Literal
 
 from extractor.errors import UnreadableFile, UnsupportedFile
-
-FileKind = Literal["docx", "xlsx", "pdf", "doc", "xls"]
+from extractor.formats import FORMATS, Evidence, Format, by_extension, supported_text
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 #: A PDF may carry a little junk before its header; readers accept it within the first kilobyte.
 PDF_HEADER_WINDOW = 1024
-
-_WORD_NAMES = {".doc", ".wps", ".dot", ".rtf", ".odt", ".wpt"}
-_SHEET_NAMES = {".xls", ".et", ".xlt", ".ods", ".ett"}
 
 #: The package's content types, searched (as bytes, not parsed) for macro parts.
 CONTENT_TYPES = "[Content_Types].xml"
@@ -32,36 +28,71 @@ CONTENT_TYPES_HEAD = 1024 * 1024
 #: Content types of VBA projects and macro-enabled main parts (.docm/.xlsm/.dotm …), lower case.
 MACRO_CONTENT_TYPES = (b"macroenabled", b"vbaproject")
 
-SUPPORTED = "Word（.docx/.doc/.wps）、PDF 或 Excel（.xlsx/.xls/.et）"
 
-
-def sniff(data: bytes, filename: str) -> FileKind:
+def sniff(data: bytes, filename: str) -> str:
     """The kind of ``data``; ``UnsupportedFile`` naming the file when it is none we read."""
+    return sniff_format(data, filename).kind
+
+
+def sniff_format(data: bytes, filename: str) -> Format:
+    """The registered format of ``data``, told from its bytes; the name only breaks a tie the bytes cannot."""
+    evidence = _evidence(data, filename)
+    for fmt in FORMATS.values():
+        if fmt.matches(evidence):
+            return fmt
+    if evidence.container == "ole":  # an OLE2 file holding neither a Word nor an Excel stream
+        by_name = by_extension(evidence.suffix, _in_container("ole"))
+        if by_name is not None:
+            return by_name
+    raise _unrecognised(evidence)
+
+
+def _in_container(container: str) -> list[Format]:
+    return [f for f in FORMATS.values() if f.container == container]
+
+
+def _evidence(data: bytes, filename: str) -> Evidence:
     head = data[:8]
     if head.startswith(ZIP_MAGICS):
-        return _zip_kind(data, filename)
+        return _zip_evidence(data, filename)
     if b"%PDF-" in data[:PDF_HEADER_WINDOW]:
-        return "pdf"
+        return Evidence(data, filename, "pdf")
     if head == OLE_MAGIC:
-        return _ole_kind(data, filename)
+        return _ole_evidence(data, filename)
     if data[:5] == b"{\\rtf":
-        return "doc"
-    raise UnsupportedFile(filename, _describe_unsupported(data), english="unsupported file type")
+        return Evidence(data, filename, "rtf")
+    return Evidence(data, filename, None)
 
 
-def _describe_unsupported(data: bytes) -> str:
+def _unrecognised(ev: Evidence) -> Exception:
+    """Why no format matched, naming the file and what we read."""
+    supported = supported_text()
+    if ev.container == "ole":
+        reason = f"是 Office 复合文档，但既不是 Word 也不是 Excel；请上传 {supported}"
+        return UnsupportedFile(ev.filename, reason, english="OLE2 file")
+    if ev.container == "zip":
+        if by_extension(ev.suffix, _in_container("zip")) is not None:
+            return UnreadableFile(
+                ev.filename, "文件已损坏：压缩包中没有 Word/Excel 正文", english="no document part"
+            )
+        return UnsupportedFile(
+            ev.filename, f"是压缩包而不是表单文件；请上传 {supported}", english="zip archive, not a form"
+        )
+    data = ev.data
     if not data:
-        return "文件为空"
+        return UnsupportedFile(ev.filename, "文件为空", english="unsupported file type")
     if (
         data[:3] == b"\xff\xd8\xff"
         or data[:8] == b"\x89PNG\r\n\x1a\n"
         or data[:4] in (b"II*\x00", b"MM\x00*")
     ):
-        return f"是图片文件，不是可解析的表单；请上传 {SUPPORTED}"
-    return f"不是可识别的文件类型；请上传 {SUPPORTED}"
+        reason = f"是图片文件，不是可解析的表单；请上传 {supported}"
+    else:
+        reason = f"不是可识别的文件类型；请上传 {supported}"
+    return UnsupportedFile(ev.filename, reason, english="unsupported file type")
 
 
-def _zip_kind(data: bytes, filename: str) -> FileKind:
+def _zip_evidence(data: bytes, filename: str) -> Evidence:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
@@ -93,20 +124,7 @@ def _zip_kind(data: bytes, filename: str) -> FileKind:
             "含宏的文档（.docm/.xlsm）不受支持，请另存为 .docx/.xlsx 后再上传",
             english="macro-enabled file",
         )
-    if "word/document.xml" in names or any(n.startswith("word/") and n.endswith(".xml") for n in names):
-        return "docx"
-    if "xl/workbook.xml" in names or any(n.startswith("xl/") and n.endswith(".xml") for n in names):
-        return "xlsx"
-    if mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
-        return "doc"
-    if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
-        return "xls"
-    suffix = PurePath(filename).suffix.lower()
-    if suffix in (".docx", ".xlsx"):
-        raise UnreadableFile(filename, "文件已损坏：压缩包中没有 Word/Excel 正文", english="no document part")
-    raise UnsupportedFile(
-        filename, f"是压缩包而不是表单文件；请上传 {SUPPORTED}", english="zip archive, not a form"
-    )
+    return Evidence(data, filename, "zip", members=frozenset(names), mimetype=mimetype)
 
 
 def _head(zf: zipfile.ZipFile, member: str, size: int) -> bytes:
@@ -115,24 +133,13 @@ def _head(zf: zipfile.ZipFile, member: str, size: int) -> bytes:
         return fh.read(size)
 
 
-def _ole_kind(data: bytes, filename: str) -> FileKind:
+def _ole_evidence(data: bytes, filename: str) -> Evidence:
     streams = ole_streams(data)
     if streams is None:
         raise UnreadableFile(filename, "文件已损坏（OLE2 复合文档结构无法读取）", english="corrupt OLE2 file")
     if {"EncryptedPackage", "EncryptionInfo"} & streams:
         raise UnreadableFile(filename, "文件已加密，请去除密码后再上传", english="encrypted")
-    if "WordDocument" in streams:
-        return "doc"
-    if {"Workbook", "Book"} & streams:
-        return "xls"
-    suffix = PurePath(filename).suffix.lower()
-    if suffix in _WORD_NAMES:
-        return "doc"
-    if suffix in _SHEET_NAMES:
-        return "xls"
-    raise UnsupportedFile(
-        filename, f"是 Office 复合文档，但既不是 Word 也不是 Excel；请上传 {SUPPORTED}", english="OLE2 file"
-    )
+    return Evidence(data, filename, "ole", streams=frozenset(streams))
 
 
 def ole_streams(data: bytes, max_sectors: int = 4096) -> set[str] | None:

@@ -252,11 +252,11 @@ def _table(
         rows.setdefault(r, []).append(cell)
     ncols = max((c.last_col + 1 for c in by_pos.values()), default=0)
     if not rows:
-        return Table(rows=(), index=index, page=number, name=title, ncols=0)
+        return Table(rows=(), index=index, page=number, name=title, ncols=0, drawn=False)
     # keep grid row numbers (a blank sheet row stays a gap) so that "value below the label" is exact
     height = max(c.last_row for c in by_pos.values()) + 1
     grid_rows = tuple(tuple(rows.get(r, ())) for r in range(height))
-    return Table(rows=grid_rows, index=index, page=number, name=title, ncols=ncols)
+    return Table(rows=grid_rows, index=index, page=number, name=title, ncols=ncols, drawn=False)
 
 
 def _format_lookup(wb: Any) -> Any:

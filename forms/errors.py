@@ -1,5 +1,12 @@
-"""The few exceptions the library raises. Each subclasses the builtin a caller would catch and carries a
-message a person can act on (Chinese first, English after a slash, as the CLI prints it)."""
+"""The few exceptions the library raises, in two families. Each subclasses the builtin a caller would catch
+and carries a message a person can act on (Chinese first, English after a slash, as the CLI prints it).
+
+- ``FormsError`` (a ``ValueError``): the user's input cannot be used. The service answers 4xx naming the
+  file and the field, the CLI exits 2.
+- ``OwnFault``: a fault of this program or of how it is set up (a template out of step with its form, the
+  format table, a malformed ``ITBFORMS_*`` setting). The service answers 500 with a trace id and keeps the
+  details in its log; the CLI exits 3. Nothing the user sends can repair it.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +17,8 @@ class FormsError(ValueError):
     """Base class: input this project cannot use. The CLI maps it to exit code 2, the service to a 4xx."""
 
 
-class SettingsError(FormsError):
-    """An ``ITBFORMS_*`` environment variable whose value is not of the setting's type."""
+class OwnFault(Exception):
+    """Base class: our own fault, not the user's input. The service answers 500, the CLI exits 3."""
 
 
 class UnknownForm(FormsError):

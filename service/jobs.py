@@ -25,10 +25,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from extractor.bundle import FILE_STATES, FileOutcome, Progress, screen_bundle
 from extractor.bundle_zip import BundleLimits, open_bundle
 from extractor.settings import Limits
 from forms.errors import FormsError
+from service.bundles.files import FILE_STATES, FileOutcome
+from service.bundles.screen import Progress, screen_bundle
 from service.jobstore import FileRow, JobRow, JobStore
 from service.settings import Settings
 

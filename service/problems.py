@@ -1,13 +1,15 @@
 """RFC 9457 ``application/problem+json`` responses, and the one table that maps library errors to them.
 
 Every error the service returns goes through ``problem_response``: an HTTP error raised by Flask or
-flask-smorest, a library exception (``FormsError`` and its kin), or an unexpected crash (a 500 that says
-nothing of the traceback, which goes to the log).
+flask-smorest, the user's unusable input (``FormsError`` and its kin: 4xx by ``EXCEPTION_PROBLEMS``), or
+our own fault (``OwnFault``: a template out of step, the format table, a setting) and any unexpected crash:
+a 500 carrying a trace id, whose details go to the log only. ``handle_error`` is the one place that decides.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +22,7 @@ from extractor.errors import UnreadableFile, UnsupportedFile
 from forms.errors import FormsError, RecordError, UnknownForm
 from office.libreoffice import ConversionError, ConversionTimeout, OfficeMissing
 from service.jobs import JobNotFound, JobNotReady
+from service.workflows import RecordTooLarge
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,7 @@ class ProblemKind:
 #: Library exceptions → HTTP problems, most specific first. The only place that knows this mapping.
 EXCEPTION_PROBLEMS: tuple[tuple[type[Exception], ProblemKind], ...] = (
     (UnknownForm, ProblemKind(404, "unknown-form", "未知的表单")),
+    (RecordTooLarge, ProblemKind(413, "too-large", "上传内容过大")),
     (RecordError, ProblemKind(422, "invalid-record", "记录无效")),
     (JobNotFound, ProblemKind(404, "job-not-found", "任务不存在")),
     (JobNotReady, ProblemKind(409, "job-not-done", "任务尚未完成")),
@@ -61,6 +65,9 @@ HTTP_PROBLEMS: dict[int, ProblemKind] = {
     500: ProblemKind(500, "internal-error", "服务器内部错误"),
 }
 
+#: Our own faults and unexpected crashes: nothing the user sent can repair them.
+INTERNAL_ERROR = HTTP_PROBLEMS[500]
+
 
 def problem_response(
     status: int,
@@ -70,6 +77,7 @@ def problem_response(
     title: str | None = None,
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
+    trace_id: str | None = None,
 ) -> Response:
     kind = HTTP_PROBLEMS.get(status, ProblemKind(status, "error", "错误"))
     body: dict[str, Any] = {
@@ -80,6 +88,8 @@ def problem_response(
     }
     if errors:
         body["errors"] = errors
+    if trace_id:
+        body["trace_id"] = trace_id
     response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_MIMETYPE)
     response.headers.update(headers or {})
     return response
@@ -124,21 +134,29 @@ def _http_detail(status: int, error: HTTPException) -> str:
     return error.description or HTTP_PROBLEMS.get(status, ProblemKind(status, "", "错误")).title
 
 
-def handle_library_error(exc: Exception) -> Response:
-    for cls, kind in EXCEPTION_PROBLEMS:
-        if isinstance(exc, cls):
-            errors = getattr(exc, "errors", None)
-            return problem_response(kind.status, str(exc), slug=kind.slug, title=kind.title, errors=errors)
-    raise exc
+def problem_kind(exc: Exception) -> ProblemKind:
+    """The problem ``exc`` is answered with: the user's input by ``EXCEPTION_PROBLEMS``; our own faults
+    (``OwnFault``) and everything unforeseen ``INTERNAL_ERROR``."""
+    if isinstance(exc, FormsError):
+        return next((kind for cls, kind in EXCEPTION_PROBLEMS if isinstance(exc, cls)), INTERNAL_ERROR)
+    return INTERNAL_ERROR
 
 
-def handle_unexpected(exc: Exception) -> Response:
+def handle_error(exc: Exception) -> Response:
+    """Any exception a request raised, as problem+json; a 500 names only a trace id, the log has the rest."""
     if isinstance(exc, HTTPException):  # routed through ProblemApi already; keep its code
         return problem_response(exc.code or 500, exc.description or "")
-    log.exception("unhandled error")
-    return problem_response(500, "服务器处理请求时出错，已记录日志；请稍后重试或联系管理员。")
+    kind = problem_kind(exc)
+    if kind is not INTERNAL_ERROR:
+        errors = getattr(exc, "errors", None)
+        return problem_response(kind.status, str(exc), slug=kind.slug, title=kind.title, errors=errors)
+    trace_id = uuid.uuid4().hex[:16]
+    log.error("internal error (trace id %s)", trace_id, exc_info=exc)
+    detail = (
+        f"服务器处理请求时出错，已记录日志（追踪编号 {trace_id}）；请稍后重试，或联系管理员并告知此编号。"
+    )
+    return problem_response(500, detail, trace_id=trace_id)
 
 
 def register_problem_handlers(app: Flask) -> None:
-    app.register_error_handler(FormsError, handle_library_error)
-    app.register_error_handler(Exception, handle_unexpected)
+    app.register_error_handler(Exception, handle_error)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from extractor.settings import env_overrides
+from extractor.settings import SettingsError, env_overrides
 
 ENV_PREFIX = "ITBFORMS_"
 
@@ -40,7 +40,8 @@ class Settings:
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, int | float) and value <= 0:
-                raise ValueError(f"{ENV_PREFIX}{f.name.upper()} must be positive, got {value!r}")
+                name = f"{ENV_PREFIX}{f.name.upper()}"
+                raise SettingsError(f"环境变量 {name} 应为正数，实为 {value!r} / {name} must be positive")
 
     @property
     def max_content_length(self) -> int:

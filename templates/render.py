@@ -18,9 +18,8 @@ from typing import Any
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError, nodes
 
-from forms.errors import FormsError
-from forms.model import FieldType, FormDef
-from forms.problems import Problem, Severity
+from forms.errors import FormsError, OwnFault
+from forms.model import FormDef
 from forms.records import resolve_form
 from office import libreoffice
 from templates.build import template_path
@@ -32,8 +31,9 @@ FORMATS = ("docx", "pdf", "xlsx")
 _ENV = Environment(autoescape=True, undefined=StrictUndefined)
 
 
-class TemplateMismatch(FormsError):
-    """A template names a key its form does not have, or renders with errors (a bug to fix in templates/)."""
+class TemplateMismatch(OwnFault):
+    """A template names a key its form does not have, or renders with errors (a bug to fix in templates/,
+    not the user's input: the service answers 500, the CLI exits 3)."""
 
 
 def fill(
@@ -45,8 +45,8 @@ def fill(
 ) -> bytes:
     """The filled form as bytes; ``fmt`` is ``docx``, ``pdf`` (through LibreOffice) or ``xlsx`` (annex2).
 
-    A partial record fills what it has (missing values print as blank space); ``missing_required`` lists
-    what is still to be filled.
+    A partial record fills what it has (missing values print as blank space); what is still to be filled
+    is V-REQ's to say (``service.workflows.missing_required``).
     """
     fd = resolve_form(form)
     if fmt == "docx":
@@ -89,29 +89,6 @@ def fill_pdfs(
             sources.append(path)
         pdfs = libreoffice.convert_many(sources, "pdf", Path(tmp, "pdf"), timeout=timeout)
         return [p.read_bytes() for p in pdfs]
-
-
-def missing_required(form: FormDef | str, record: Mapping[str, Any]) -> list[Problem]:
-    """Required fields the record leaves empty (``required``), and explanations a ``是`` calls for
-    (``required_if``), in printed order."""
-    fd = resolve_form(form)
-    problems = []
-    for section in fd.sections:
-        values = record.get(section.key) or {}
-        for f in section.fields:
-            path = f"{section.key}.{f.key}"
-            if f.required and _empty(f.type, values.get(f.key)):
-                problems.append(Problem("required", Severity.ERROR, path, params={"label": f.label}))
-            elif f.required_if and values.get(f.required_if) is True and _empty(f.type, values.get(f.key)):
-                trigger = section.field(f.required_if).label
-                problems.append(Problem("required_if", Severity.ERROR, path, params={"label": trigger}))
-    return problems
-
-
-def _empty(kind: FieldType, value: Any) -> bool:
-    if kind is FieldType.METRIC:
-        return not isinstance(value, Mapping) or value.get("previous") is None or value.get("current") is None
-    return value is None or value == [] or value == ""
 
 
 # --- templates ------------------------------------------------------------------------------------------

@@ -6,10 +6,9 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from forms.checks import run_checks
-from forms.records import load_record
+from service import workflows
 from service.api.schemas import CheckQuery, CheckReport
-from service.api.transfer import json_body
+from service.api.transfer import posted_record
 
 blp = Blueprint("check", __name__, description="按《管理办法》核查记录")
 
@@ -20,6 +19,6 @@ blp = Blueprint("check", __name__, description="按《管理办法》核查记�
 @blp.response(200, CheckReport)
 def check(query: dict[str, Any]) -> dict[str, Any]:
     """核查一份 JSON 记录（申报书：第六条等申报条件；年度报告：第十六至十九条）"""
-    loaded = load_record(json_body())
-    report = run_checks(loaded.record, loaded.form, received=query["received"], load_problems=loaded.problems)
+    loaded = posted_record()
+    report = workflows.check(loaded, received=query["received"])
     return {**report.to_dict(), "problems": [p.to_dict() for p in loaded.problems]}

@@ -2,37 +2,29 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Response
 from flask_smorest import Blueprint
 
-from extractor import parse_bytes
 from forms import get_form
-from forms.checks import run_checks
-from forms.errors import InvalidRecord, RecordError
+from forms.errors import InvalidRecord
 from forms.problems import Severity
-from forms.records import dump_record, load_record
+from service import workflows
 from service.api.schemas import FormatQuery, PrefillForm, UploadFile
 from service.api.transfer import (
     download_name,
-    json_body,
+    fill_document,
     limits,
-    render_document,
+    posted_record,
+    record_limit,
     send_document,
     uploaded_file,
 )
-from templates.prefill import prefill_annex2
 
 blp = Blueprint("documents", __name__, description="按记录填写并下载表单文档")
 
 MISSING_HEADER = "X-Missing-Fields"
-
-
-def _missing_fields(record: dict[str, Any], form_id: str) -> list[str]:
-    report = run_checks(record, form_id, kinds=["V"])
-    return sorted({f for r in report.results if r.rule == "V-REQ" and r.passed is False for f in r.fields})
 
 
 @blp.post("/forms/<form_id>/fill")
@@ -48,15 +40,15 @@ def _missing_fields(record: dict[str, Any], form_id: str) -> list[str]:
 def fill_form(query: dict[str, Any], form_id: str) -> Response:
     """按 JSON 记录填写表单并下载"""
     form = get_form(form_id)
-    loaded = load_record(json_body(), form)
+    loaded = posted_record(form)
     errors = [p for p in loaded.problems if p.severity is Severity.ERROR]
     if errors:
         raise InvalidRecord(errors)
     fmt = query["format"]
-    content = render_document(form, loaded.record, fmt)
-    missing = _missing_fields(loaded.record, form.id)
+    filled = fill_document(form, loaded.record, fmt)
+    missing = sorted({p.field for p in filled.missing if p.field})
     headers = {MISSING_HEADER: ",".join(missing)} if missing else {}
-    return send_document(content, fmt, download_name(form, loaded.record, fmt), headers)
+    return send_document(filled.content, fmt, download_name(form, loaded.record, fmt), headers)
 
 
 @blp.post("/forms/annex2/prefill")
@@ -66,23 +58,9 @@ def fill_form(query: dict[str, Any], form_id: str) -> Response:
 def prefill(fields: dict[str, Any], files: dict[str, Any], **_: Any) -> Response:
     """从上年度报告（或申报书）预填本年度的年度运行情况表。上传 JSON 记录或 Word/Excel/PDF 文件。"""
     upload = uploaded_file()
-    data = upload.read()
-    if upload.filename and upload.filename.lower().endswith(".json"):
-        try:
-            source = load_record(json.loads(data.decode("utf-8-sig")))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise RecordError(f"不是有效的 JSON：{exc}", source=upload.filename) from None
-        source_form, source_record = source.form.id, source.record
-    else:
-        parsed = parse_bytes(data, upload.filename or "upload", limits=limits())
-        source_form, source_record = parsed.form, parsed.record
-    if source_form == "annex2":
-        record = prefill_annex2(fields["year"], last_annex2=source_record)
-    else:
-        record = prefill_annex2(fields["year"], annex1=source_record)
+    name = upload.filename or "upload"
+    source = workflows.read_source(upload.read(), name, max_record_bytes=record_limit(), limits=limits())
+    record = workflows.prefill(fields["year"], source)
     form = get_form("annex2")
-    fmt = fields["format"]
-    if fmt == "json":  # the pre-filled record itself, for the fill page to load
-        content = json.dumps(dump_record(record, form), ensure_ascii=False, indent=2).encode("utf-8")
-        return send_document(content, fmt, download_name(form, record, fmt))
-    return send_document(render_document(form, record, fmt), fmt, download_name(form, record, fmt))
+    fmt = fields["format"]  # json: the pre-filled record itself, for the fill page to load
+    return send_document(fill_document(form, record, fmt).content, fmt, download_name(form, record, fmt))

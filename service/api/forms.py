@@ -13,7 +13,7 @@ from forms.jsonschema import form_json_schema
 from forms.records import empty_record
 from office.libreoffice import available
 from service.api.schemas import FormatQuery, FormDefinition, FormSummary, Health
-from service.api.transfer import download_name, render_document, send_document
+from service.api.transfer import download_name, fill_document, send_document
 
 blp = Blueprint("forms", __name__, description="表单定义与空白模板")
 
@@ -45,7 +45,7 @@ def form_schema(form_id: str) -> dict[str, Any]:
 def blank_template(query: dict[str, Any], form_id: str) -> Response:
     """下载空白表单（docx、pdf；年度运行情况表另可 xlsx）"""
     form = get_form(form_id)
-    content = render_document(form, empty_record(form), query["format"])
+    content = fill_document(form, empty_record(form), query["format"]).content
     return send_document(content, query["format"], download_name(form, None, query["format"]))
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from extractor import parse_bytes
+from service import workflows
 from service.api.schemas import ParseForm, ParseResult, UploadFile
 from service.api.transfer import limits, uploaded_file
 
@@ -20,7 +20,7 @@ blp = Blueprint("parse", __name__, description="解析已填写的表单文件")
 def parse(fields: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
     """解析 Word（docx/doc/wps）、PDF 或 Excel 文件为结构化记录，列出问题与每个值的出处"""
     upload = uploaded_file()
-    result = parse_bytes(
+    result = workflows.parse(
         upload.read(),
         upload.filename or "upload",
         form=fields["form"],

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from flask import Response, abort, current_app, request, send_file
+from flask import Response, current_app, request, send_file
 from werkzeug.datastructures import FileStorage
 
+from extractor.formats import get_format
 from extractor.settings import DEFAULT_LIMITS, Limits
 from forms.errors import RecordError
 from forms.model import FormDef
+from forms.records import LoadedRecord
+from service import workflows
 from service.settings import Settings
-from templates.render import fill
+from service.workflows import Filled, RecordTooLarge, decode_record
 
 MIMETYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
+    **{fmt: get_format(fmt).mime_types[0] for fmt in ("docx", "xlsx", "pdf")},
     "json": "application/json",
 }
 
@@ -39,21 +39,18 @@ def limits() -> Limits:
     return replace(configured, convert_timeout=timeout)
 
 
-def json_body() -> Any:
-    """The request's JSON body; ``RecordError`` (→ 422) when it is missing or not JSON, 413 when larger
-    than any record can be (``max_record_kb``)."""
-    limit = settings().max_record_kb * 1024
+def record_limit() -> int:
+    """The most bytes a JSON record may have (``max_record_kb``)."""
+    return settings().max_record_kb * 1024
+
+
+def posted_record(form: FormDef | str | None = None) -> LoadedRecord:
+    """The JSON record in the request's body (``service.workflows.decode_record``): ``RecordError`` (→ 422)
+    when it is missing or not JSON, ``RecordTooLarge`` (→ 413, before reading it) when too large."""
+    limit = record_limit()
     if (request.content_length or 0) > limit:
-        abort(413, description=f"JSON 记录不应超过 {settings().max_record_kb} KB")
-    raw = request.get_data(cache=True)
-    if len(raw) > limit:
-        abort(413, description=f"JSON 记录不应超过 {settings().max_record_kb} KB")
-    if not raw.strip():
-        raise RecordError("请求体为空：应为 JSON 记录（Content-Type: application/json）")
-    try:
-        return json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise RecordError(f"请求体不是有效的 JSON：{exc}") from None
+        raise RecordTooLarge(request.content_length or 0, limit, source="请求体")
+    return decode_record(request.get_data(cache=True), max_bytes=limit, form=form, source="请求体")
 
 
 def uploaded_file(name: str = "file") -> FileStorage:
@@ -63,9 +60,9 @@ def uploaded_file(name: str = "file") -> FileStorage:
     return upload
 
 
-def render_document(form: FormDef, record: Mapping[str, Any], fmt: str) -> bytes:
-    """The filled document, LibreOffice bounded by the service's ``soffice_timeout_s``."""
-    return fill(form, record, fmt, timeout=settings().soffice_timeout_s)
+def fill_document(form: FormDef, record: Mapping[str, Any], fmt: str) -> Filled:
+    """The filled document (``service.workflows.fill``), LibreOffice bounded by ``soffice_timeout_s``."""
+    return workflows.fill(form, record, fmt, timeout=settings().soffice_timeout_s)
 
 
 def download_name(form: FormDef, record: dict[str, Any] | None, fmt: str) -> str:

@@ -1,8 +1,10 @@
 """``itbforms``: the command line. Each sub-command lives in its own module of this package and exposes
-``register(subparsers)``; this module only wires them and turns library errors into exit code 2.
+``register(subparsers)``; this module only wires them and turns errors into exit codes (``exit_code``,
+the one place that does).
 
 Exit codes: 0 done (for ``check``: eligible / ok), 1 the document or record fails a check,
-2 the input is unusable (a clear one-line message on stderr, never a traceback).
+2 the input is unusable (a clear one-line message on stderr, never a traceback), 3 our own fault
+(a template out of step with its form, a malformed ``ITBFORMS_*`` setting, a crash): one line naming it.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
-from forms.errors import FormsError
+from forms.errors import FormsError, OwnFault
 
-EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_FAULT = 0, 1, 2, 3
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,10 +37,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
-    except FormsError as exc:
-        print(f"itbforms {args.command}: {exc}", file=sys.stderr)
-        return EXIT_UNUSABLE
-    except OSError as exc:
+    except Exception as exc:  # every error becomes one line and an exit code, never a traceback
+        code, message = exit_code(exc)
+        print(f"itbforms {args.command}: {message}", file=sys.stderr)
+        return code
+
+
+def exit_code(exc: Exception) -> tuple[int, str]:
+    """The exit code and the one line on stderr for an error: the user's input (``FormsError``, a file
+    that cannot be read or written) exits 2, our own fault (``OwnFault``) or a crash exits 3."""
+    if isinstance(exc, FormsError):
+        return EXIT_UNUSABLE, str(exc)
+    if isinstance(exc, FileNotFoundError):
+        return EXIT_UNUSABLE, f"{exc.filename}：文件不存在"
+    if isinstance(exc, OSError):
         name = getattr(exc, "filename", None) or ""
-        print(f"itbforms {args.command}: 无法读写文件 {name}：{exc.strerror or exc}", file=sys.stderr)
-        return EXIT_UNUSABLE
+        return EXIT_UNUSABLE, f"无法读写文件 {name}：{exc.strerror or exc}"
+    if isinstance(exc, OwnFault):
+        return EXIT_FAULT, f"内部错误（程序或其配置的问题，不是输入的问题）：{exc}"
+    return EXIT_FAULT, f"内部错误（程序的问题，不是输入的问题）：{type(exc).__name__}: {exc}"

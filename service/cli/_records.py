@@ -1,31 +1,32 @@
-"""Reading record files for the commands (the library itself takes values, not paths)."""
+"""Reading the files the commands are given (the application layer takes bytes, not paths)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from forms.errors import RecordError
+from extractor import Limits, read_file
 from forms.model import FormDef
-from forms.records import LoadedRecord, load_record
+from forms.records import LoadedRecord
+from service.settings import Settings
+from service.workflows import RecordTooLarge, decode_record, read_source
 
-#: A record file larger than this is not a record (the biggest realistic one is well under 1 MB).
-MAX_RECORD_BYTES = 10 * 1024 * 1024
+
+def record_limit() -> int:
+    """The most bytes a JSON record may have: ``ITBFORMS_MAX_RECORD_KB``, as in the service."""
+    return Settings.from_env().max_record_kb * 1024
 
 
 def read_record_file(path: Path, form: FormDef | str | None = None) -> LoadedRecord:
     """Load a JSON record file; ``RecordError`` naming the file when it is not a readable JSON record."""
+    limit = record_limit()
     size = path.stat().st_size
-    if size > MAX_RECORD_BYTES:
-        raise RecordError(
-            f"文件过大（{size} 字节），记录文件不应超过 {MAX_RECORD_BYTES} 字节", source=str(path)
-        )
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise RecordError("不是 UTF-8 编码的 JSON 文件", source=str(path)) from None
-    except json.JSONDecodeError as exc:
-        raise RecordError(
-            f"JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）：{exc.msg}", source=str(path)
-        ) from None
-    return load_record(data, form, source=str(path))
+    if size > limit:  # refused before it is read
+        raise RecordTooLarge(size, limit, source=str(path))
+    return decode_record(path.read_bytes(), max_bytes=limit, form=form, source=str(path))
+
+
+def read_source_file(path: Path, form: FormDef | str | None = None) -> LoadedRecord:
+    """A record from a JSON record file or a filled document (``service.workflows.read_source``)."""
+    limits = Limits.from_env()
+    data = read_file(path, limits)
+    return read_source(data, path.name, max_record_bytes=record_limit(), form=form, limits=limits)

@@ -15,11 +15,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from extractor.bundle import Progress, screen_bundle
 from extractor.settings import Limits
+from service.bundles.screen import Progress
 from service.cli import EXIT_FAILED, EXIT_OK
 from service.jobs import bundle_limits
 from service.settings import Settings
+from service.workflows import screen_bundle
 from templates.summary import summary_xlsx
 
 

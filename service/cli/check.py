@@ -13,9 +13,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from forms.checks import run_checks
 from forms.errors import InvalidRecord
 from forms.problems import Severity
+from service import workflows
 from service.cli import EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE
 from service.cli._records import read_record_file
 
@@ -42,9 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     loaded = read_record_file(args.record, args.form)
     previous = read_record_file(args.previous, "annex2").record if args.previous else None
-    report = run_checks(
-        loaded.record, loaded.form, received=args.received, previous=previous, load_problems=loaded.problems
-    )
+    report = workflows.check(loaded, received=args.received, previous=previous)
     if args.format == "text":
         sys.stdout.write(report.to_text() + "\n")
     else:

@@ -12,25 +12,23 @@ on stderr, and the command still succeeds. Unusable input exits 2 with a one-lin
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from extractor.formats import extensions
 from forms import get_form
 from forms.errors import FormsError
 from forms.model import FormDef
 from forms.problems import Problem
-from forms.records import dump_record, empty_record
+from forms.records import LoadedRecord, empty_record
+from service import workflows
 from service.cli import EXIT_OK
-from service.cli._records import read_record_file
-from templates.render import fill, missing_required
+from service.cli._records import read_record_file, read_source_file
 
 #: Output extension → format ``fill`` produces (``.json`` for ``prefill`` only).
 OUTPUT_FORMATS = {".docx": "docx", ".pdf": "pdf", ".xlsx": "xlsx"}
-#: Source documents ``prefill --from`` parses with the extractor.
-DOCUMENT_SUFFIXES = frozenset({".docx", ".pdf", ".xlsx", ".doc", ".xls", ".wps", ".et"})
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -50,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--from",
         dest="source",
         type=Path,
-        help="上一年度的年度运行情况表：记录（.json）或文件（.docx/.xlsx/.pdf）",
+        help=f"上一年度的年度运行情况表：记录（.json）或文件（{'/'.join(extensions(usual_only=True))}）",
     )
     q.add_argument("--annex1", type=Path, help="申报书记录（JSON），用于填写表头")
     q.add_argument("--year", type=int, required=True, help="本次填报年度（所报告的年度）")
@@ -70,50 +68,29 @@ def run_fill(args: argparse.Namespace) -> int:
         loaded = read_record_file(args.record, form)
         _report(loaded.problems, "记录中无法使用的值（已留空）")
         record = loaded.record
-        _report(missing_required(form, record), "尚未填写的必填项")
-    _write(args.output, fill(form, record, fmt, timeout=args.timeout))
+    filled = workflows.fill(form, record, fmt, timeout=args.timeout)
+    if not args.blank:
+        _report(filled.missing, "尚未填写的必填项")
+    _write(args.output, filled.content)
     return EXIT_OK
 
 
 def run_prefill(args: argparse.Namespace) -> int:
-    from templates.prefill import prefill_annex2
-
     form = get_form(args.form)
     suffix = args.output.suffix.lower()
     fmt = "json" if suffix == ".json" else _output_format(args.output, form)
     if args.source is None and args.annex1 is None:
         raise FormsError("请用 --from 给出上一年度的报告，或用 --annex1 给出申报书记录")
-    last = _read_annex2(args.source) if args.source is not None else None
-    annex1 = read_record_file(args.annex1, "annex1").record if args.annex1 is not None else None
-    record = prefill_annex2(args.year, last_annex2=last, annex1=annex1)
-    if fmt == "json":
-        data = json.dumps(dump_record(record, form), ensure_ascii=False, indent=2) + "\n"
-        _write(args.output, data.encode("utf-8"))
-    else:
-        _write(args.output, fill(form, record, fmt, timeout=args.timeout))
-    _report(missing_required(form, record), "预填后仍需填写的必填项")
+    sources: list[LoadedRecord] = []
+    if args.source is not None:
+        sources.append(read_source_file(args.source, "annex2"))
+        _report(sources[-1].problems, f"读取 {args.source.name} 时发现的问题（相应的值已留空）")
+    if args.annex1 is not None:
+        sources.append(read_record_file(args.annex1, "annex1"))
+    filled = workflows.fill(form, workflows.prefill(args.year, *sources), fmt, timeout=args.timeout)
+    _write(args.output, filled.content)
+    _report(filled.missing, "预填后仍需填写的必填项")
     return EXIT_OK
-
-
-def _read_annex2(path: Path) -> Mapping[str, Any]:
-    """Last year's report as a typed record, from its JSON record or from a filled document."""
-    suffix = path.suffix.lower()
-    if suffix in DOCUMENT_SUFFIXES:
-        if not path.is_file():
-            raise FormsError(f"{path}：文件不存在")
-        try:
-            from extractor import Limits, parse_file  # parsing is only needed for this path
-        except ImportError:
-            raise FormsError(
-                f"{path}：暂不支持从 {suffix} 文件预填（解析模块尚未就绪），请改用记录文件（.json）"
-            ) from None
-        result = parse_file(path, form="annex2", limits=Limits.from_env())
-        _report(list(getattr(result, "problems", ()) or ()), f"解析 {path.name} 时发现的问题")
-        record: Mapping[str, Any] = result.record
-        return record
-    loaded = read_record_file(path, "annex2")
-    _report(loaded.problems, "上一年度记录中无法使用的值（已留空）")
-    return loaded.record
 
 
 def _output_format(path: Path, form: FormDef) -> str:

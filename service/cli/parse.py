@@ -15,13 +15,15 @@ import json
 import sys
 from pathlib import Path
 
-from extractor import Limits, parse_file
+from extractor import Limits, read_file
+from extractor.formats import extensions
+from service import workflows
 from service.cli import EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("parse", help="解析已填写的申报书/年度运行情况表（Word、PDF、Excel），输出 JSON 记录")
-    p.add_argument("file", type=Path, help="文件：.docx .doc .wps .pdf .xlsx .xls .et")
+    p.add_argument("file", type=Path, help="文件：" + " ".join(extensions(usual_only=True)))
     p.add_argument(
         "--form",
         choices=["annex1", "annex2"],
@@ -33,7 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = parse_file(args.file, form=args.form, checks=args.checks, limits=Limits.from_env())
+    limits = Limits.from_env()
+    data = read_file(args.file, limits)
+    result = workflows.parse(data, args.file.name, form=args.form, checks=args.checks, limits=limits)
     text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
     if args.output:
         args.output.write_text(text, encoding="utf-8")

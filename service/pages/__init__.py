@@ -19,13 +19,14 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from extractor import parse_bytes
+from extractor.formats import accept_list
 from forms import FORMS, FieldType, get_form
 from forms.checks import RULES
 from forms.describe import form_as_dict
 from forms.errors import FormsError, UnknownForm
 from forms.model import Field, FormDef, Section
-from service.problems import EXCEPTION_PROBLEMS
+from service import workflows
+from service.problems import problem_kind
 
 pages = Blueprint(
     "pages",
@@ -43,7 +44,9 @@ DOWNLOAD_FORMATS: Mapping[str, tuple[str, ...]] = {
 FORMAT_LABELS: Mapping[str, str] = {"docx": "Word", "pdf": "PDF", "xlsx": "Excel"}
 
 #: Files the parse page accepts (the extractors sniff the real type; this only guides the file picker).
-UPLOAD_ACCEPT = ".docx,.doc,.wps,.pdf,.xlsx,.xls"
+UPLOAD_ACCEPT = accept_list()
+#: Files the fill page's 从上年报告预填 accepts: a JSON record or any document we read.
+PREFILL_ACCEPT = accept_list(".json")
 
 #: The pages load nothing from elsewhere and run no inline script: say so to the browser.
 CONTENT_SECURITY_POLICY = (
@@ -129,6 +132,7 @@ def fill(form_id: str) -> str | tuple[str, int]:
         wide_types=WIDE_TYPES,
         T=FieldType,
         formats=DOWNLOAD_FORMATS[form.id],
+        prefill_accept=PREFILL_ACCEPT,
     )
 
 
@@ -149,10 +153,11 @@ def parse_upload() -> str | tuple[str, int]:
         return _render_parse(error=("未知的表单", str(UnknownForm(form_id)))), 400
     filename = upload.filename
     try:
-        result = parse_bytes(upload.read(), filename, form=form_id, checks=bool(request.form.get("checks")))
+        checks = bool(request.form.get("checks"))
+        result = workflows.parse(upload.read(), filename, form=form_id, checks=checks)
     except FormsError as exc:
-        status, title = _problem_kind(exc)
-        return _render_parse(error=(title, str(exc))), status
+        kind = problem_kind(exc)
+        return _render_parse(error=(kind.title, str(exc))), kind.status
     report = result.checks.to_dict() if result.checks is not None else None
     return _render_parse(result=_result_view(result.definition, result.to_dict(), report, filename))
 
@@ -194,14 +199,6 @@ def _render_parse(*, result: dict[str, Any] | None = None, error: tuple[str, str
         rule_titles={rule_id: rule.title for rule_id, rule in RULES.items()},
         T=FieldType,
     )
-
-
-def _problem_kind(exc: FormsError) -> tuple[int, str]:
-    """The HTTP status and Chinese title the API gives this library error (service.problems' table)."""
-    for cls, kind in EXCEPTION_PROBLEMS:
-        if isinstance(exc, cls):
-            return kind.status, kind.title
-    return 400, "请求无效"
 
 
 def _result_view(

@@ -272,7 +272,7 @@ def test_pages_fit_a_phone(browser: Browser, server: str, path: str) -> None:
 
 
 def test_bundle_review(page: Page, server: str, tmp_path: Path) -> None:
-    from tests.extractor.bundle_fixtures import word_only_bundle  # noqa: PLC0415  (docxtpl, no LibreOffice)
+    from tests.service.bundles.fixtures import word_only_bundle  # noqa: PLC0415  (docxtpl, no LibreOffice)
 
     bundle = tmp_path / "推荐材料.zip"
     bundle.write_bytes(word_only_bundle())  # 甲 eligible, 乙 30 staff (ineligible), 说明.txt (not a form)
@@ -401,8 +401,8 @@ def test_bundle_review_shows_differences_duplicates_and_problems(
 ) -> None:
     """The standard test bundle (Word files and sealed PDFs, a PDF that disagrees with its Word file, a
     duplicate, an incomplete unit, a corrupt file, macOS clutter): each finding shows in the unit's detail."""
-    from tests.extractor.bundle_fixtures import standard_case  # noqa: PLC0415  (LibreOffice, built once)
     from tests.extractor.bundles import MISMATCH_PDF_STAFF  # noqa: PLC0415
+    from tests.service.bundles.fixtures import standard_case  # noqa: PLC0415  (LibreOffice, built once)
 
     bundle = tmp_path / "推荐材料.zip"
     bundle.write_bytes(standard_case().data)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
-from extractor.mapper import map_document
+from extractor.mapper import collect, map_document, resolve
 from extractor.model import Cell, Paragraph, SourceDoc, Table, checkbox_states
 from forms import ANNEX1, ANNEX2
 from forms.model import Field, FieldType, FormDef, Section
@@ -276,3 +277,40 @@ def test_a_signature_line_is_no_value_even_without_headings():
     mapped = map_document(doc(table(rows)), ANNEX1)
     assert mapped.record["applicant"]["legal_rep_name"] == "王建国"
     assert problems_of(mapped, "conflict") == []
+
+
+def test_the_mapper_reads_what_the_intermediate_says_not_which_format_it_came_from():
+    """Printed lines are known by their position and a worksheet's grid by ``drawn=False``: the same
+    blocks map to the same record whatever ``kind`` the reader reported (a new format needs no mapper)."""
+    lines = (
+        _line("平 台 名 称 先进制造计量测试与可靠性验证公", 0, 100),
+        _line("共服务平台", 1, 120),
+    )
+    grid = Table(
+        rows=((cell("单位名称", 0, 0), cell("", 0, 1)), (cell("某检测中心", 1, 0),)),
+        index=0,
+        ncols=2,
+        drawn=False,
+    )
+    boxes = replace(grid, drawn=True)
+    for kind in ("pdf", "xlsx", "docx", "toy"):
+        printed = map_document(SourceDoc(file="c", kind=kind, blocks=lines), ANNEX1).record
+        assert printed["cover"]["platform_name"] == "先进制造计量测试与可靠性验证公共服务平台", kind
+        sheet = map_document(SourceDoc(file="s", kind=kind, blocks=(grid,)), ANNEX1).record
+        assert sheet["applicant"]["name"] == "某检测中心", kind
+        # in a drawn table the empty box beside the label is its value: nothing is taken from below
+        drawn = map_document(SourceDoc(file="d", kind=kind, blocks=(boxes,)), ANNEX1).record
+        assert drawn["applicant"]["name"] is None, kind
+
+
+def test_the_stages_can_be_looked_at_one_by_one():
+    """``collect`` keeps both readings of a field; ``resolve`` decides they conflict."""
+    document = doc(table([["单位名称", "甲检测中心"]]), table([["单位名称", "乙检测中心"]]))
+    found = collect(document, ANNEX1)
+    assert [c.raw for c in found.values["applicant.name"]] == ["甲检测中心", "乙检测中心"]
+    assert [c.where.table for c in found.values["applicant.name"]] == [0, 1]
+    assert "applicant.name" in found.seen and found.problems == []
+    mapped = resolve(found)
+    assert mapped.record["applicant"]["name"] is None
+    assert [p.code for p in mapped.problems if p.field == "applicant.name"] == ["conflict"]
+    assert found.problems == []  # resolution adds its problems to its own list

@@ -12,10 +12,10 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
 
-from extractor.bundle import screen_bundle
 from forms import get_form
 from forms.model import FieldType
 from forms.records import load_record
+from service.bundles.screen import screen_bundle
 from templates.render import fill
 from templates.summary import summary_xlsx
 from tests.conftest import read_example

@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from service import jobs
 from service.app import create_app
 from service.jobstore import JobStore
-from tests.extractor.bundle_fixtures import word_only_bundle
 from tests.extractor.bundles import make_zip
 from tests.service.api_calls import assert_problem, post_file, wait_done
+from tests.service.bundles.fixtures import word_only_bundle
 
 API = "/api/v1"
 

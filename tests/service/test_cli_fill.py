@@ -72,7 +72,7 @@ def test_partial_record_fills_what_it_has_and_lists_what_is_missing(
         (["fill", "annex1", "{tmp}/bad.json", "--blank", "-o", "{tmp}/x.docx"], "二者只能选一"),
         (["fill", "annex1", "{tmp}/bad.json", "-o", "{tmp}/x.docx"], "JSON 格式错误"),
         (["fill", "annex1", "{tmp}/annex2.json", "-o", "{tmp}/x.docx"], "与要求的 'annex1' 不一致"),
-        (["fill", "annex1", "{tmp}/missing.json", "-o", "{tmp}/x.docx"], "无法读写文件"),
+        (["fill", "annex1", "{tmp}/missing.json", "-o", "{tmp}/x.docx"], "missing.json：文件不存在"),
         (["prefill", "annex2", "--year", "2026", "-o", "{tmp}/x.docx"], "--from"),
         (
             ["prefill", "annex2", "--from", "{tmp}/annex2.json", "--year", "2030", "-o", "{tmp}/x.json"],

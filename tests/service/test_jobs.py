@@ -18,8 +18,8 @@ import pytest
 from service.jobs import JobNotFound, JobNotReady, JobRunner, get_job, job_result, job_status, submit_bundle
 from service.jobstore import FileRow, JobStore
 from service.settings import Settings
-from tests.extractor.bundle_fixtures import docx, word_only_bundle
 from tests.extractor.bundles import make_zip, unit_record
+from tests.service.bundles.fixtures import docx, word_only_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
 

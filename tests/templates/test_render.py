@@ -16,7 +16,7 @@ from forms.model import Field, FieldType, FormDef
 from forms.records import Record, empty_record
 from templates.build import build_docx
 from templates.context import BLANK_ROWS, build_context
-from templates.render import TemplateMismatch, fill, missing_required, render_docx
+from templates.render import TemplateMismatch, fill, render_docx
 from tests.templates.conftest import LONG_PROSE, TRICKY_TEXT
 from tests.templates.docx_helpers import all_text, cells_after, open_docx, repeating_rows, value_after
 from tests.templates.pdf_helpers import pdf_text, prints, squeeze
@@ -111,27 +111,6 @@ def test_formats_fill_refuses(annex1_record: Record) -> None:
         fill("annex1", annex1_record, "xlsx")
     with pytest.raises(FormsError, match="不支持的输出格式"):
         fill("annex1", annex1_record, "odt")
-
-
-def test_missing_required_lists_empty_required_fields_in_order() -> None:
-    record = empty_record("annex2")
-    record["header"]["report_year"] = 2025
-    record["capacity"]["staff_total"] = {"previous": 300, "current": None}
-    record["changes"]["changed"] = True
-    problems = missing_required("annex2", record)
-    fields = [p.field for p in problems]
-    assert "header.report_year" not in fields
-    assert fields[0] == "header.platform_name"
-    assert "capacity.staff_total" in fields  # half a metric is not a metric
-    assert "capacity.investment" not in fields  # optional
-    required_if = [p for p in problems if p.code == "required_if"]
-    assert [p.field for p in required_if] == ["changes.change_details"]
-    assert "本年度是否发生负责人" in required_if[0].message
-
-
-def test_complete_examples_miss_nothing(annex1_record: Record, annex2_record: Record) -> None:
-    assert missing_required("annex1", annex1_record) == []
-    assert missing_required("annex2", annex2_record) == []
 
 
 # --- PDF (LibreOffice) -------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from templates.summary import HEADERS, TITLE, header_line, projects_in_window, summary_xlsx
-from tests.extractor.bundle_fixtures import RECOMMENDER, SOFFICE_GROUP, standard_report
 from tests.extractor.bundles import DUPLICATE, ELIGIBLE, INCOMPLETE, INELIGIBLE, MISMATCH, uscc
+from tests.service.bundles.fixtures import RECOMMENDER, SOFFICE_GROUP, standard_report
 
 GREEN, RED, AMBER = "00C6EFCE", "00FFC7CE", "00FFEB9C"
 

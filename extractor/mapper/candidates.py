@@ -1,4 +1,4 @@
-"""The one mapper: intermediate document (``extractor.model``) → typed record, by label.
+"""The candidates stage of the mapper: every value an intermediate document holds for a field, by label.
 
 Nothing here knows a file format or a position on a template. Every table row and paragraph is read the
 way a person reads a form:
@@ -13,9 +13,11 @@ way a person reads a form:
   columns ignored, blank and total rows skipped, added rows kept) and read until a row starts with a label;
 - annex2's capacity table by its ``上年末``/``本年末`` columns.
 
-Each value found becomes a candidate for its field; the normaliser (``forms.normalize``) turns it into a
-typed value. The same value found twice is fine; two different values are a ``conflict`` problem and the
-field stays null — never a silent pick. A required field whose label is nowhere is a ``not_found`` problem.
+Printed lines (positions known) may have lost their columns and wrapped onto the line above or below;
+a table row a page break split is joined when only the joined text makes its label.
+
+Each value found becomes a ``Candidate`` for its field; the resolution stage
+(``extractor.mapper.resolution``) decides what each field's candidates amount to.
 """
 
 from __future__ import annotations
@@ -28,10 +30,9 @@ from typing import Any
 from extractor.model import Cell, Paragraph, SourceDoc, Table, checkbox_states
 from extractor.text import join_wrapped
 from forms.labels import METRIC_HEADERS, LabelIndex, LabelMatch, TableMatch, fold_label, metric_columns
-from forms.model import Field, FieldType, FormDef
-from forms.normalize import is_empty, normalize
+from forms.model import FieldType, FormDef
+from forms.normalize import is_empty
 from forms.problems import Problem, Severity
-from forms.records import Record, empty_record
 
 #: Text longer than this is never a label (and is not folded to find out).
 MAX_LABEL_CHARS = 120
@@ -73,7 +74,10 @@ class Where:
 
 
 @dataclass(frozen=True)
-class _Candidate:
+class Candidate:
+    """One value read for a field: as found (text, or a spreadsheet's typed value), where, and whether a
+    spreadsheet showed it as a percentage."""
+
     raw: Any
     where: Where
     percent: bool = False
@@ -104,27 +108,31 @@ class _Metric:
     halves: dict[int, str]
 
 
+@dataclass
+class Candidates:
+    """What the candidates stage found, for the resolution stage: each value read per field path (and
+    per row of a repeating table), where each table was, the fields whose labels were seen, and the
+    problems met while reading (ambiguous labels)."""
+
+    form: FormDef
+    values: dict[str, list[Candidate]]
+    rows: dict[str, list[dict[str, Candidate]]]
+    table_where: dict[str, Where]
+    seen: set[str]
+    problems: list[Problem]
+
+
 _AMBIGUOUS = object()
 
 
-@dataclass
-class Mapped:
-    """What the mapper made of a document: the typed record, its problems, and where each value was read."""
-
-    form: FormDef
-    record: Record
-    problems: list[Problem]
-    provenance: dict[str, dict[str, Any]]
-
-
-class _Mapper:
+class _Collector:
     def __init__(self, doc: SourceDoc, form: FormDef) -> None:
         self.doc = doc
         self.form = form
         self.index = LabelIndex.of(form)
         self.section: str | None = None
-        self.values: dict[str, list[_Candidate]] = {}
-        self.rows: dict[str, list[dict[str, _Candidate]]] = {}
+        self.values: dict[str, list[Candidate]] = {}
+        self.rows: dict[str, list[dict[str, Candidate]]] = {}
         self.table_where: dict[str, Where] = {}
         self.seen: set[str] = set()
         self.problems: list[Problem] = []
@@ -161,7 +169,7 @@ class _Mapper:
             self.flush()
             self.section = section
             return
-        if self.doc.kind == "pdf":
+        if p.printed:
             self._printed_line(p, text)
             return
         where = Where(self.doc.file, page=p.page, paragraph=p.index)
@@ -268,7 +276,7 @@ class _Mapper:
         cands = self.values.get(path)
         if cands:
             last = cands[-1]
-            cands[-1] = _Candidate(raw, last.where, last.percent)
+            cands[-1] = Candidate(raw, last.where, last.percent)
 
     # --- tables ----------------------------------------------------------------------------------------
 
@@ -277,8 +285,7 @@ class _Mapper:
             section = self.index.section_for_heading(t.name)
             if section is not None:
                 self.section = section
-        if self.doc.kind == "pdf":
-            t = self._unsplit(t)
+        t = self._unsplit(t)
         consumed: set[int] = set()
         mode: _Repeat | _Metric | None = None
         for r, row in enumerate(t.rows):
@@ -307,7 +314,8 @@ class _Mapper:
             self._kv_row(t, r, cells, consumed)
 
     def _unsplit(self, t: Table) -> Table:
-        """Join a row that a page break split in two, when only the joined text makes its label.
+        """Join a row that a page break split in two, when only the joined text makes its label (rows
+        whose cells know no page, as in a Word table, are never split).
 
         The PDF reader joins a split row whose continuation has an empty first cell; a row whose label
         itself was cut (``…服务范围`` | ``变更``) can only be recognised knowing the labels, so here.
@@ -370,18 +378,16 @@ class _Mapper:
         return self._heading(text) is not None or self._label(text, []) is not None
 
     def _data_row(self, mode: _Repeat, t: Table, row: tuple[Cell, ...]) -> None:
-        values: dict[str, _Candidate] = {}
+        values: dict[str, Candidate] = {}
         for cell in row:
             key = mode.columns.get(cell.col)
             if key is None:
                 continue
             if key in values:  # two cells under one header: one value written across them
                 prev = values[key]
-                values[key] = _Candidate(
-                    f"{_text_of(prev.raw)} {cell.text}".strip(), prev.where, prev.percent
-                )
+                values[key] = Candidate(f"{text_of(prev.raw)} {cell.text}".strip(), prev.where, prev.percent)
             else:
-                values[key] = _Candidate(cell.raw, self._where(t, cell), cell.percent)
+                values[key] = Candidate(cell.raw, self._where(t, cell), cell.percent)
         if all(is_empty(c.raw) for c in values.values()):
             return
         first = next((c.text.strip() for c in row if c.text.strip()), "")
@@ -402,7 +408,7 @@ class _Mapper:
             if half is not None and not is_empty(cell.raw):
                 path = f"{match.path}.{half}"
                 self.values.setdefault(path, []).append(
-                    _Candidate(cell.raw, self._where(t, cell), cell.percent)
+                    Candidate(cell.raw, self._where(t, cell), cell.percent)
                 )
         return True
 
@@ -434,7 +440,7 @@ class _Mapper:
                     right.append(other)
             right += self._spanned_rows(t, r, cell, consumed)
             values = [c for c in right if c.text.strip()]
-            if not right or (not values and self.doc.kind in ("xlsx", "xls")):
+            if not right or (not values and not t.drawn):
                 values = self._below(t, r, cell, consumed)
             for c in right:
                 consumed.add(id(c))
@@ -581,7 +587,7 @@ class _Mapper:
             raw = raw.strip()
         if is_empty(raw):
             return
-        self.values.setdefault(match.path, []).append(_Candidate(raw, where, percent))
+        self.values.setdefault(match.path, []).append(Candidate(raw, where, percent))
 
     def _where(self, t: Table, cell: Cell) -> Where:
         return Where(
@@ -592,143 +598,6 @@ class _Mapper:
             col=cell.col,
             sheet=t.name,
         )
-
-    # --- the record ------------------------------------------------------------------------------------
-
-    def result(self) -> Mapped:
-        record = empty_record(self.form)
-        provenance: dict[str, dict[str, Any]] = {}
-        for section in self.form.sections:
-            for f in section.fields:
-                path = f"{section.key}.{f.key}"
-                if f.type is FieldType.TABLE:
-                    record[section.key][f.key] = self._table_value(path, f, provenance)
-                elif f.type is FieldType.METRIC:
-                    item = Field(f.key, f.label, f.item_type or FieldType.INT, unit=f.unit)
-                    pair = {}
-                    for half in ("previous", "current"):
-                        pair[half] = self._scalar(f"{path}.{half}", item, provenance)[0]
-                    record[section.key][f.key] = pair
-                else:
-                    value, other = self._scalar(path, f, provenance)
-                    if value is not None:
-                        record[section.key][f.key] = value
-                    if f.other_key:
-                        record[section.key][f.other_key] = other
-                if f.required:
-                    self._required(path, f, record[section.key][f.key])
-        return Mapped(self.form, record, _unique(self.problems), provenance)
-
-    def _required(self, path: str, f: Field, value: Any) -> None:
-        """A required field whose label is nowhere (``not_found``) or whose value is blank (``required``)."""
-        if path not in self.seen:
-            self.problems.append(Problem("not_found", Severity.ERROR, path, params={"label": f.label}))
-            return
-        if f.type is FieldType.METRIC:
-            blank = all(v is None for v in value.values())
-        else:
-            blank = value is None or value == []
-        if blank and not any(p.field and p.field.startswith(path) for p in self.problems):
-            self.problems.append(Problem("required", Severity.WARN, path, params={"label": f.label}))
-
-    def _scalar(self, path: str, f: Field, provenance: dict[str, dict[str, Any]]) -> tuple[Any, str | None]:
-        cands = self.values.get(path, [])
-        if not cands:
-            return None, None
-        readings: list[tuple[_Candidate, Any, str | None, Problem | None]] = []
-        for cand in cands:
-            if isinstance(cand.raw, str) and "(cid:" in cand.raw:
-                unreadable = Problem("undecodable_value", Severity.ERROR, path, cand.raw, {"label": f.label})
-                readings.append((cand, None, None, unreadable))
-                continue
-            value, other, found = _normalize(f, cand)
-            placed = found.at(path, label=f.label) if found is not None and not _moot(f, found) else None
-            readings.append((cand, value, other, placed))
-        good = [r for r in readings if r[1] is not None]
-        distinct: list[tuple[Any, str | None]] = []
-        for _, value, other, _ in good:
-            key = (_comparable(value), other)
-            if key not in [(_comparable(v), o) for v, o in distinct]:
-                distinct.append((value, other))
-        if len(distinct) > 1:
-            raws = " | ".join(_text_of(r[0].raw) for r in good)
-            places = "；".join(_describe(r[0].where) for r in good)
-            self.problems.append(
-                Problem("conflict", Severity.ERROR, path, raws, {"label": f.label, "places": places})
-            )
-            return None, None
-        for _cand, value, _, reported in readings:
-            if reported is None:
-                continue
-            if good and value is None and reported.severity is Severity.ERROR:
-                # another reading of the field is good: this one's failure is a warning, not a null
-                reported = Problem(
-                    reported.code, Severity.WARN, reported.field, reported.raw, reported.params
-                )
-            self.problems.append(reported)
-        if not good:
-            provenance[path] = readings[0][0].where.to_dict()
-            return None, None
-        provenance[path] = good[0][0].where.to_dict()
-        return distinct[0]
-
-    def _table_value(
-        self, path: str, f: Field, provenance: dict[str, dict[str, Any]]
-    ) -> list[dict[str, Any]]:
-        rows = self.rows.get(path, [])
-        if path in self.table_where:
-            provenance[path] = self.table_where[path].to_dict()
-        out: list[dict[str, Any]] = []
-        for values in rows:
-            n = len(out)
-            row: dict[str, Any] = {}
-            for col in f.columns:
-                cand = values.get(col.key)
-                row[col.key] = None
-                if cand is None:
-                    continue
-                cell_path = f"{path}.{n}.{col.key}"
-                provenance[cell_path] = cand.where.to_dict()
-                if isinstance(cand.raw, str) and "(cid:" in cand.raw:
-                    self.problems.append(
-                        Problem(
-                            "undecodable_value", Severity.ERROR, cell_path, cand.raw, {"label": col.label}
-                        )
-                    )
-                    continue
-                value, _, problem = _normalize(col, cand)
-                if problem is not None and not _moot(col, problem):
-                    self.problems.append(problem.at(cell_path, label=col.label))
-                row[col.key] = value
-            out.append(row)
-        return out
-
-
-def _normalize(f: Field, cand: _Candidate) -> tuple[Any, str | None, Problem | None]:
-    """The typed value, the ``其他`` text (choice/multi) and the problem of one candidate."""
-    raw = cand.raw
-    if f.type in (FieldType.TEXT, FieldType.PROSE, FieldType.CHOICE, FieldType.MULTI):
-        raw = _text_of(raw)
-    result = normalize(f, raw, percent_format=cand.percent)
-    return result.value, result.other, result.problem
-
-
-def _unique(problems: list[Problem]) -> list[Problem]:
-    """Each problem once (a label looked up twice is reported once)."""
-    seen: set[tuple[str, str | None, str | None]] = set()
-    out = []
-    for problem in problems:
-        key = (problem.code, problem.field, problem.raw)
-        if key not in seen:
-            seen.add(key)
-            out.append(problem)
-    return out
-
-
-def _moot(f: Field, problem: Problem) -> bool:
-    """A normaliser's warning that does not apply here: ``其他`` chosen without text in a field that has no
-    place for the text (a table's choice column) is simply the option ``其他``."""
-    return problem.code == "other_text_missing" and f.other_key is None
 
 
 def _title_keys(form: FormDef) -> frozenset[str]:
@@ -776,11 +645,7 @@ def _adjacent(upper: Paragraph, lower: Paragraph) -> bool:
     return -1 <= _gap(upper, lower) <= 0.75 * height
 
 
-def _comparable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
-
-
-def _text_of(raw: Any) -> str:
+def text_of(raw: Any) -> str:
     return raw if isinstance(raw, str) else str(raw)
 
 
@@ -793,17 +658,10 @@ def _span(cell: Cell) -> Iterable[int]:
     return range(cell.col, cell.last_col + 1)
 
 
-def _describe(where: Where) -> str:
-    if where.table is None:
-        return f"第{where.page}页段落" if where.page else f"第{(where.paragraph or 0) + 1}段"
-    place = f"表{where.table + 1}第{(where.row or 0) + 1}行第{(where.col or 0) + 1}列"
-    if where.sheet:
-        return f"工作表“{where.sheet}”{place}"
-    return f"第{where.page}页{place}" if where.page else place
-
-
-def map_document(doc: SourceDoc, form: FormDef) -> Mapped:
-    """Read ``doc`` as a filled ``form``: the typed record, its problems and the provenance of each value."""
-    mapper = _Mapper(doc, form)
-    mapper.run()
-    return mapper.result()
+def collect(doc: SourceDoc, form: FormDef) -> Candidates:
+    """The candidates stage: every value ``doc`` holds for a field of ``form``, read by label."""
+    collector = _Collector(doc, form)
+    collector.run()
+    return Candidates(
+        form, collector.values, collector.rows, collector.table_where, collector.seen, collector.problems
+    )

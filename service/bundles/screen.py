@@ -1,6 +1,7 @@
 """Screening a bundle: a zip of applications → one screened record per unit, with what disagrees or fails.
 
-``screen_bundle`` parses every file of the bundle (in a process pool of ``workers`` when > 1), groups the
+``screen_bundle`` parses every file of the bundle (``service.bundles.files``; in the process pool of
+``service.bundles.pool`` when ``workers`` > 1), groups the
 files of one application (same folder, same 统一社会信用代码 — or unit name when the code is missing),
 compares a unit's Word file with its PDF field by field on normalised values, runs the V- and E- checks
 on the unit's record and reports units that appear twice (same code in two applications). A file that is
@@ -9,142 +10,38 @@ not a form, or cannot be read, is listed with the reason: one bad file never fai
 The JSON report (``BundleReport.to_dict()``) is what the service stores and the 推荐汇总表 is built from
 (``templates.summary``); its shape is documented on ``BundleReport.to_dict``.
 
-With ``workers > 1`` the parsers run in a ``forkserver`` pool (safe from a threaded server, cheap to start:
-the extractor is imported once, in the server). As with any ``multiprocessing`` start method other than
-fork, a *script* that calls ``screen_bundle`` must guard its top level with ``if __name__ == "__main__"``.
+With ``workers > 1`` a *script* that calls ``screen_bundle`` must guard its top level with
+``if __name__ == "__main__"`` (see ``service.bundles.pool``).
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import posixpath
 import re
-import threading
 import time
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from extractor import parse_bytes
-from extractor.bundle_zip import DEFAULT_BUNDLE_LIMITS, Bundle, BundleEntry, BundleIssue, BundleLimits
-from extractor.errors import UnreadableFile, UnsupportedFile
+from extractor.bundle_zip import DEFAULT_BUNDLE_LIMITS, Bundle, BundleIssue, BundleLimits
+from extractor.formats import family_label, is_printed, typed_first
 from extractor.settings import DEFAULT_LIMITS, Limits
-from extractor.sniff import sniff
 from forms import ANNEX1
 from forms.checks import CheckReport, jsonable, run_checks
-from forms.errors import FormsError
 from forms.model import Field, FieldType, FormDef
-from forms.problems import Problem
 from forms.records import dump_record
 from forms.uscc import fold_uscc
-
-#: Preference of the file a unit's record is taken from (Word first: its text is exact; the PDF is compared).
-KIND_ORDER = ("docx", "doc", "xlsx", "xls", "pdf")
-WORD_KINDS = frozenset({"docx", "doc", "xlsx", "xls"})
-KIND_LABELS = {"docx": "Word", "doc": "Word", "xlsx": "Excel", "xls": "Excel", "pdf": "PDF"}
+from service.bundles.files import FILE_STATES, FileOutcome
+from service.bundles.pool import parse_all
 
 VERDICT_LABELS = {"eligible": "符合", "ineligible": "不符合", "incomplete": "待补充"}
 
-#: File states, as the job API shows them.
-FILE_STATES = {
-    "queued": "排队中",
-    "parsed": "已解析",
-    "not_form": "不是表单",
-    "unreadable": "无法读取",
-    "other_form": "不是申报书",
-    "failed": "解析出错",
-    "refused": "已拒绝",
-    "skipped": "已跳过",
-}
-
 _SPACES = re.compile(r"\s+")
-
-
-# --- per-file outcome -------------------------------------------------------------------------------------
-
-
-@dataclass
-class FileOutcome:
-    """What became of one file of the bundle. ``record`` is the typed record when ``status == "parsed"``."""
-
-    index: int
-    name: str
-    folder: str = ""
-    size: int = 0
-    status: str = "queued"
-    kind: str | None = None
-    reason: str | None = None
-    form: str | None = None
-    record: dict[str, dict[str, Any]] | None = None
-    problems: list[Problem] = field(default_factory=list)
-    unit: int | None = None  # seq of the unit the file was assigned to
-    role: str | None = None  # "primary" (the record comes from it) or "compared"
-
-    @property
-    def failed(self) -> bool:
-        return self.status not in ("parsed", "queued", "skipped")
-
-    def state(self) -> dict[str, Any]:
-        """The short form the job API shows while a bundle is being screened."""
-        return {
-            "index": self.index,
-            "name": self.name,
-            "status": self.status,
-            "status_label": FILE_STATES.get(self.status, self.status),
-            "reason": self.reason,
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            **self.state(),
-            "folder": self.folder,
-            "size": self.size,
-            "kind": self.kind,
-            "form": self.form,
-            "unit": self.unit,
-            "role": self.role,
-        }
-
-
-def parse_entry(
-    index: int, name: str, folder: str, data: bytes, limits: Limits = DEFAULT_LIMITS
-) -> FileOutcome:
-    """Parse one file of a bundle within ``limits``; never raises (the process pool runs this)."""
-    outcome = FileOutcome(index, name, folder, len(data))
-    try:
-        outcome.kind = sniff(data, name)
-        result = parse_bytes(data, name, limits=limits)
-        outcome.kind = result.kind or outcome.kind
-    except UnsupportedFile as exc:
-        outcome.status, outcome.reason = "not_form", exc.reason
-        return outcome
-    except UnreadableFile as exc:
-        outcome.status, outcome.reason = "unreadable", exc.reason
-        return outcome
-    except FormsError as exc:  # a legacy file LibreOffice could not convert, …
-        outcome.status, outcome.reason = "unreadable", str(exc)
-        return outcome
-    except Exception as exc:  # noqa: BLE001  (one bad file must never fail the bundle)
-        outcome.status = "failed"
-        outcome.reason = f"解析时发生内部错误（{type(exc).__name__}），请单独上传此文件核对"
-        return outcome
-    form = result.form
-    outcome.form = form if isinstance(form, str) else form.id
-    outcome.problems = list(result.problems)
-    if outcome.form != ANNEX1.id:
-        outcome.status = "other_form"
-        outcome.reason = "是年度运行情况表（附件2），不是申报书，未纳入推荐汇总"
-        return outcome
-    outcome.status = "parsed"
-    outcome.record = result.record
-    return outcome
 
 
 # --- comparing two records ---------------------------------------------------------------------------------
@@ -259,7 +156,10 @@ def _unit_key(outcome: FileOutcome) -> str:
 
 
 def _kind_rank(outcome: FileOutcome) -> int:
-    return KIND_ORDER.index(outcome.kind) if outcome.kind in KIND_ORDER else len(KIND_ORDER)
+    """Preference of the file a unit's record is taken from (Word first: its text is exact; the PDF is
+    compared with it)."""
+    order = typed_first()
+    return order.index(outcome.kind) if outcome.kind in order else len(order)
 
 
 def _stem(name: str) -> str:
@@ -279,8 +179,8 @@ def group_applications(outcomes: Sequence[FileOutcome]) -> list[list[FileOutcome
         groups[(o.folder, _unit_key(o))].append(o)
     apps: list[list[FileOutcome]] = []
     for files in groups.values():
-        words = [o for o in files if o.kind in WORD_KINDS or o.kind is None]
-        pdfs = [o for o in files if o.kind == "pdf"]
+        words = [o for o in files if not is_printed(o.kind)]
+        pdfs = [o for o in files if is_printed(o.kind)]
         if len(words) <= 1 and len(pdfs) <= 1:
             apps.append(files)
             continue
@@ -288,7 +188,7 @@ def group_applications(outcomes: Sequence[FileOutcome]) -> list[list[FileOutcome
         for pdf in pdfs:
             target = next((a for a in split if _stem(a[0].name) == _stem(pdf.name)), None)
             if target is None:
-                target = next((a for a in split if not any(o.kind == "pdf" for o in a)), None)
+                target = next((a for a in split if not any(is_printed(o.kind) for o in a)), None)
             if target is None:
                 split.append([pdf])
             else:
@@ -305,7 +205,7 @@ def _merge_strays(apps: list[list[FileOutcome]]) -> list[list[FileOutcome]]:
     """A Word-only and a PDF-only application of one folder that share the unit's code or name: one."""
 
     def alone(app: list[FileOutcome], pdf: bool) -> bool:
-        return len(app) == 1 and (app[0].kind == "pdf") == pdf
+        return len(app) == 1 and is_printed(app[0].kind) == pdf
 
     def keys(app: list[FileOutcome]) -> set[str]:
         record = app[0].record or {}
@@ -365,7 +265,7 @@ class Unit:
             others = "、".join(f"第{seq}项" for seq in self.duplicates)
             out.append(f"重复申报：统一社会信用代码与{others}相同")
         if self.differences:
-            kinds = "与".join(dict.fromkeys(KIND_LABELS.get(f.kind or "", f.kind or "") for f in self.files))
+            kinds = "与".join(dict.fromkeys(family_label(f.kind) for f in self.files))
             labels = "、".join(dict.fromkeys(d["label"] for d in self.differences[:5]))
             more = f"等 {len(self.differences)} 处" if len(self.differences) > 5 else ""
             out.append(f"{kinds}文件内容不一致：{labels}{more}")
@@ -498,7 +398,7 @@ def screen_bundle(
         if progress:
             progress(Progress(0, len(outcomes), None, tuple(outcomes), tuple(bundle.issues)))
         done = 0
-        for outcome in _parse_all(bundle, workers, document_limits):
+        for outcome in parse_all(bundle, workers, document_limits):
             outcomes[outcome.index] = outcome
             done += 1
             if progress:
@@ -532,56 +432,3 @@ def _build_units(outcomes: list[FileOutcome], today: date | None) -> list[Unit]:
         for unit in same:
             unit.duplicates = [u.seq for u in same if u is not unit]
     return units
-
-
-def _parse_all(bundle: Bundle, workers: int, limits: Limits) -> Iterator[FileOutcome]:
-    """Each entry parsed, in completion order; entries are read here and at most ``2 × workers`` are in
-    flight, so memory stays bounded however big the bundle."""
-    if workers <= 1:
-        for entry, data in bundle:
-            if isinstance(data, UnreadableFile):
-                yield _read_failed(entry, data)
-            else:
-                yield parse_entry(entry.index, entry.name, entry.folder, data, limits)
-        return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["extractor", "extractor.docx", "extractor.pdf", "forms.checks"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init) as pool:
-        pending: dict[Future[FileOutcome], BundleEntry] = {}
-        for entry, data in bundle:
-            if isinstance(data, UnreadableFile):
-                yield _read_failed(entry, data)
-                continue
-            pending[pool.submit(parse_entry, entry.index, entry.name, entry.folder, data, limits)] = entry
-            while len(pending) >= 2 * workers:
-                yield from _collect(pending)
-        while pending:
-            yield from _collect(pending)
-
-
-def _collect(pending: dict[Future[FileOutcome], BundleEntry]) -> Iterator[FileOutcome]:
-    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-    for future in finished:
-        entry = pending.pop(future)
-        try:
-            yield future.result()
-        except Exception as exc:  # noqa: BLE001  (a crashed worker: this file fails, the bundle goes on)
-            reason = f"解析进程异常退出（{type(exc).__name__}），请单独上传此文件核对"
-            yield FileOutcome(entry.index, entry.name, entry.folder, entry.size, "failed", reason=reason)
-
-
-def _read_failed(entry: BundleEntry, exc: UnreadableFile) -> FileOutcome:
-    return FileOutcome(entry.index, entry.name, entry.folder, entry.size, "unreadable", reason=exc.reason)
-
-
-def _worker_init() -> None:
-    """Exit a pool worker whose parent is gone (a killed server must not leave parsers behind)."""
-    parent = os.getppid()
-
-    def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            if os.getppid() != parent:
-                os._exit(0)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()

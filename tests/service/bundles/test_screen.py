@@ -8,25 +8,17 @@ from decimal import Decimal
 
 import pytest
 
-from extractor.bundle import (
-    FileOutcome,
+from extractor.bundle_zip import BundleLimits, UnsafeBundle
+from extractor.errors import UnsupportedFile
+from extractor.settings import Limits
+from forms import ANNEX1
+from service.bundles.files import FileOutcome
+from service.bundles.screen import (
     Progress,
     compare_records,
     group_applications,
     normalise,
     screen_bundle,
-)
-from extractor.bundle_zip import BundleLimits, UnsafeBundle
-from extractor.errors import UnsupportedFile
-from extractor.settings import Limits
-from forms import ANNEX1
-from tests.extractor.bundle_fixtures import (
-    RECOMMENDER,
-    SOFFICE_GROUP,
-    docx,
-    standard_case,
-    standard_report,
-    word_only_bundle,
 )
 from tests.extractor.bundles import (
     DUPLICATE,
@@ -37,6 +29,14 @@ from tests.extractor.bundles import (
     make_zip,
     unit_record,
     uscc,
+)
+from tests.service.bundles.fixtures import (
+    RECOMMENDER,
+    SOFFICE_GROUP,
+    docx,
+    standard_case,
+    standard_report,
+    word_only_bundle,
 )
 
 # --- the standard bundle (Word + PDF, LibreOffice) ----------------------------------------------------------

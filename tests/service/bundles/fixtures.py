@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from extractor.bundle import BundleReport, screen_bundle
+from service.bundles.screen import BundleReport, screen_bundle
 from tests.extractor.bundles import (
     MISMATCH_PDF_STAFF,
     BundleCase,

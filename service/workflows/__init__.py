@@ -1,0 +1,33 @@
+"""The application layer: what the service does, as plain functions both faces call.
+
+``service/api`` (HTTP) and ``service/cli`` (the command line) only turn requests and arguments into
+values, call these, and turn the results into responses and output. Nothing here knows Flask or argv:
+the functions take bytes, records and settings and return results, so tests call them directly.
+
+- ``records``: one decoding of a JSON record, with one size cap;
+- ``documents``: fill a form, pre-fill this year's annual report, the one list of missing required fields;
+- ``parse``: a filled document (or a JSON record) in, a record with problems, provenance and checks out;
+- ``check``: the regulation's checks on a loaded record;
+- ``screen_bundle``: a zip of applications screened unit by unit (``service.bundles``, with its pool).
+"""
+
+from __future__ import annotations
+
+from service.bundles.screen import screen_bundle
+from service.workflows.check import check
+from service.workflows.documents import Filled, fill, missing_required, prefill
+from service.workflows.parse import parse, read_source
+from service.workflows.records import RecordTooLarge, decode_record
+
+__all__ = [
+    "Filled",
+    "RecordTooLarge",
+    "check",
+    "decode_record",
+    "fill",
+    "missing_required",
+    "parse",
+    "prefill",
+    "read_source",
+    "screen_bundle",
+]

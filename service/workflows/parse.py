@@ -1,0 +1,51 @@
+"""Filled documents in, records out: parsing (with the checks when asked), and reading a record from
+either a JSON record or a filled document (the one source detection of pre-filling)."""
+
+from __future__ import annotations
+
+from extractor import ParseResult, parse_bytes
+from extractor.settings import DEFAULT_LIMITS, Limits
+from forms.checks import run_checks
+from forms.model import FormDef
+from forms.records import LoadedRecord
+from service.workflows.records import decode_record
+
+
+def parse(
+    data: bytes,
+    filename: str,
+    *,
+    form: str | None = None,
+    checks: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+) -> ParseResult:
+    """A filled form's record, problems and provenance (``form`` None: told from the document); with
+    ``checks`` the regulation's check report too, the values the reader could not use counted under V-TYPE."""
+    result = parse_bytes(data, filename, form=form, limits=limits)
+    if checks:
+        load_problems = [p for p in result.problems if p.field]
+        result.checks = run_checks(result.record, result.definition, load_problems=load_problems)
+    return result
+
+
+def read_source(
+    data: bytes,
+    filename: str,
+    *,
+    max_record_bytes: int,
+    form: FormDef | str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> LoadedRecord:
+    """A record from a JSON record or from a filled document (Word, PDF, Excel …), told apart by the
+    bytes: JSON begins with ``{`` or ``[`` (RTF's ``{\\rtf`` is a document), failing that a ``.json`` name.
+    ``form`` is the form expected (None: the source's own)."""
+    if _is_json(data, filename):
+        return decode_record(data, max_bytes=max_record_bytes, form=form, source=filename)
+    form_id = form.id if isinstance(form, FormDef) else form
+    parsed = parse(data, filename, form=form_id, limits=limits)
+    return LoadedRecord(parsed.definition, parsed.record, parsed.problems)
+
+
+def _is_json(data: bytes, filename: str) -> bool:
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:5]
+    return (head[:1] in (b"{", b"[") and head != b"{\\rtf") or filename.lower().endswith(".json")
