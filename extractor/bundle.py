@@ -44,13 +44,12 @@ from forms.model import Field, FieldType, FormDef
 from forms.problems import Problem
 from forms.records import dump_record
 from forms.uscc import fold_uscc
+from forms.vocabulary import VERDICT_SHORT
 
 #: Preference of the file a unit's record is taken from (Word first: its text is exact; the PDF is compared).
 KIND_ORDER = ("docx", "doc", "xlsx", "xls", "pdf")
 WORD_KINDS = frozenset({"docx", "doc", "xlsx", "xls"})
 KIND_LABELS = {"docx": "Word", "doc": "Word", "xlsx": "Excel", "xls": "Excel", "pdf": "PDF"}
-
-VERDICT_LABELS = {"eligible": "符合", "ineligible": "不符合", "incomplete": "待补充"}
 
 #: File states, as the job API shows them.
 FILE_STATES = {
@@ -384,7 +383,7 @@ class Unit:
                 for f in self.files
             ],
             "verdict": self.verdict,
-            "verdict_label": VERDICT_LABELS.get(self.verdict, self.verdict),
+            "verdict_label": VERDICT_SHORT.get(self.verdict, self.verdict),
             "record": jsonable(dump_record(self.record, ANNEX1)),
             "checks": checks["results"],
             "check_summary": checks.get("summary"),

@@ -14,9 +14,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from forms.model import Field, FieldType, FormDef
-
-#: Years a form may sensibly name.
-YEAR_RANGE = (1900, 2100)
+from forms.vocabulary import YEAR_MAX, YEAR_MIN
 
 _TYPE_ERRORS = {"invalid": "wrong_type", "null": "wrong_type", "type": "wrong_type"}
 
@@ -61,7 +59,7 @@ def _value_field(ftype: FieldType, f: Field) -> fields.Field:
             return fields.Integer(strict=False, validate=non_negative, **kw)
         case FieldType.YEAR:
             return fields.Integer(
-                strict=False, validate=validate.Range(*YEAR_RANGE, error="out_of_range"), **kw
+                strict=False, validate=validate.Range(YEAR_MIN, YEAR_MAX, error="out_of_range"), **kw
             )
         case FieldType.WAN:
             return Number(places=2, validate=non_negative, **kw)

@@ -17,8 +17,8 @@ from decimal import Decimal
 from typing import Any
 
 from forms.model import OTHER_OPTION, Field, FieldType, FormDef, Section
+from forms.vocabulary import CHECKED, UNCHECKED
 
-CHECKED, UNCHECKED = "☑", "☐"
 #: Between the items of a checkbox row.
 OPTION_SEP = "  "
 #: A top-level choice field with at most this many options prints as a checkbox row (单位性质); longer

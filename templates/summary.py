@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from forms import ANNEX1
+from forms.vocabulary import VERDICT_SHORT
 from templates.cells import print_a4_fit_width, write_text
 
 TITLE = "产业技术基础公共服务平台推荐汇总表"
@@ -32,7 +33,6 @@ SHEET_SUMMARY, SHEET_CHECKS, SHEET_PROBLEMS = "推荐汇总表", "核查明细",
 BLANK = "____"
 #: Text that a spreadsheet would take for a formula (or a DDE call) when typed.
 
-VERDICT_TEXT = {"eligible": "符合", "ineligible": "不符合", "incomplete": "待补充"}
 #: Excel's own "good / bad / neutral" cell styles.
 VERDICT_STYLE = {
     "符合": ("C6EFCE", "006100"),
@@ -158,7 +158,7 @@ COLUMNS: tuple[tuple[str, float, Callable[[Row], Any], str | None], ...] = (
     ("业务占比（%）", 9, lambda u: _get(u, "applicant.itb_share"), "0.00"),
     ("典型案例（项）", 8, lambda u: _count(u, "performance.cases"), "0"),
     ("国家级/省部级项目（项）", 10, projects_in_window, "0"),
-    ("条件核查", 9, lambda u: VERDICT_TEXT.get(u.get("verdict", ""), u.get("verdict")), None),
+    ("条件核查", 9, lambda u: VERDICT_SHORT.get(u.get("verdict", ""), u.get("verdict")), None),
     ("问题说明", 48, lambda u: "\n".join(findings(u)) or None, None),
     ("联系人 / 手机", 20, _contact, None),
     ("备注", 14, lambda u: None, None),

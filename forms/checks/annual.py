@@ -6,7 +6,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from forms.checks.base import Context, check, percent, says_none, show, show_percent
+from forms.checks.base import Context, check, percent, show, show_percent
 from forms.checks.report import CheckResult
 from forms.checks.rules import (
     ANNUAL_DEADLINE,
@@ -22,6 +22,7 @@ from forms.checks.rules import (
 from forms.checks.validity import fold_name
 from forms.model import FieldType
 from forms.uscc import fold_uscc
+from forms.vocabulary import says_none
 
 
 @check("A-DEADLINE")

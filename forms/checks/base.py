@@ -16,9 +16,10 @@ from fractions import Fraction
 from typing import Any
 
 from forms.checks.report import CheckResult
-from forms.checks.rules import METRIC_HALVES, NONE_WORDS, RULES, Rule
+from forms.checks.rules import METRIC_HALVES, RULES, Rule
 from forms.model import Field, FieldType, FormDef
 from forms.problems import Problem
+from forms.vocabulary import is_empty
 
 #: A check: the result of its rule on the context's record, or None when it does not apply to this run.
 CheckFn = Callable[["Context", Rule], CheckResult | None]
@@ -82,8 +83,11 @@ class Context:
         return (value.strip() or None) if isinstance(value, str) else None
 
     def rows(self, path: str) -> list[Mapping[str, Any]]:
+        """The rows of a table that say something (a row whose every cell is a none-word is no row)."""
         value = self.get(path)
-        return [row for row in value if isinstance(row, Mapping)] if isinstance(value, list) else []
+        if not isinstance(value, list):
+            return []
+        return [row for row in value if isinstance(row, Mapping) and not is_empty(row)]
 
     def choices(self, path: str) -> list[str]:
         value = self.get(path)
@@ -194,22 +198,6 @@ def as_int(value: Any) -> int | None:
 
 def as_date(value: Any) -> date | None:
     return value if isinstance(value, date) else None
-
-
-def is_blank(value: Any) -> bool:
-    """Nothing given: None, an empty or whitespace string, an empty list."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, list | tuple):
-        return not value
-    return False
-
-
-def says_none(text: str | None) -> bool:
-    """Text that only says "nothing" (``无``, ``暂无``, ``—``)."""
-    return text is not None and text.strip() in NONE_WORDS
 
 
 def percent(part: int, whole: int) -> Fraction:

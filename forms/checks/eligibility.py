@@ -13,7 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from forms.checks.base import Context, as_date, check, percent, says_none, show, show_percent
+from forms.checks.base import Context, as_date, check, percent, show, show_percent
 from forms.checks.report import CheckResult
 from forms.checks.rules import (
     CASES_MIN,
@@ -27,6 +27,7 @@ from forms.checks.rules import (
     STAFF_MIN,
     Rule,
 )
+from forms.vocabulary import says_none
 
 
 def _flag_check(ctx: Context, rule: Rule, want: bool) -> CheckResult:

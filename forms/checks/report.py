@@ -22,14 +22,7 @@ from typing import Any
 from forms.checks.rules import RULES
 from forms.model import FormDef
 from forms.problems import Severity
-
-VERDICT_LABELS: Mapping[str, str] = {
-    "eligible": "符合申报条件",
-    "ineligible": "不符合申报条件",
-    "incomplete": "待补充：信息不完整或有误，暂无法判断",
-    "ok": "符合要求",
-    "fail": "不符合要求",
-}
+from forms.vocabulary import VERDICT_LABELS
 
 FORM_NAMES: Mapping[str, str] = {"annex1": "申报书", "annex2": "年度运行情况表"}
 

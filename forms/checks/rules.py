@@ -38,9 +38,6 @@ SHARE_TOLERANCE = Decimal(1)
 #: 第十六条: the annual report is due on this (month, day) of the year after the report year.
 ANNUAL_DEADLINE = (3, 31)
 
-#: Words that, written in a text box, say "nothing here" (spec README: 无 / — / 暂无 mean none).
-NONE_WORDS = frozenset({"无", "/", "／", "—", "-", "－", "——", "暂无", "没有", "N/A", "n/a"})
-
 #: The two columns of annex2's capacity table, as printed.
 METRIC_HALVES: Mapping[str, str] = MappingProxyType({"previous": "上年末", "current": "本年末"})
 

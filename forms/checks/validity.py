@@ -14,15 +14,15 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from forms.checks.base import Context, as_date, as_int, as_number, check, is_blank, show
+from forms.checks.base import Context, as_date, as_int, as_number, check, show
 from forms.checks.report import CheckResult
 from forms.checks.rules import DATE_ROLES, PROJECT_WINDOW_YEARS, SHARE_TOLERANCE, Rule
 from forms.model import OTHER_OPTION, Field, FieldType
 from forms.normalize import is_valid_email, is_valid_mobile, is_valid_postcode
 from forms.problems import Severity
 from forms.records import TYPE_NAMES
-from forms.schema import YEAR_RANGE
 from forms.uscc import uscc_error
+from forms.vocabulary import YEAR_MAX, YEAR_MIN, is_blank
 
 # --- V-REQ --------------------------------------------------------------------------------------------
 
@@ -67,7 +67,7 @@ def _chose_other(f: Field, value: Any) -> bool:
 
 @check("V-TYPE")
 def types(ctx: Context, rule: Rule) -> CheckResult:
-    """Each value of its declared type and range (amounts ≥ 0, pct 0–100, years 1900–2100), plus the
+    """Each value of its declared type and range (amounts ≥ 0, pct 0–100, years YEAR_MIN–YEAR_MAX), plus the
     values the loader could not use (its error problems: the value is already null in the record)."""
     details: dict[str, str] = {}
     for problem in ctx.load_problems:
@@ -144,7 +144,7 @@ def _type_error(f: Field, value: Any) -> str | None:
         case FieldType.INT:
             ok = as_int(value) is not None and value >= 0
         case FieldType.YEAR:
-            ok = as_int(value) is not None and YEAR_RANGE[0] <= value <= YEAR_RANGE[1]
+            ok = as_int(value) is not None and YEAR_MIN <= value <= YEAR_MAX
         case FieldType.WAN | FieldType.M2:
             number = as_number(value)
             ok = number is not None and number >= 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from forms.vocabulary import YEAR_MAX, YEAR_MIN
+
 FORMATS = ("docx", "pdf", "xlsx")
 FORM_IDS = ("annex1", "annex2")
 
@@ -38,7 +40,7 @@ class UploadFile(Schema):
 
 class PrefillForm(Schema):
     year = fields.Integer(
-        required=True, validate=validate.Range(2000, 2100), metadata={"description": "本次填报年度 N"}
+        required=True, validate=validate.Range(YEAR_MIN, YEAR_MAX), metadata={"description": "本次填报年度 N"}
     )
     format = fields.String(
         load_default="docx",

@@ -25,6 +25,7 @@ from forms.checks import RULES
 from forms.describe import form_as_dict
 from forms.errors import FormsError, UnknownForm
 from forms.model import Field, FormDef, Section
+from forms.vocabulary import RESULT_LABELS, YEAR_MAX, YEAR_MIN
 from service.problems import EXCEPTION_PROBLEMS
 
 pages = Blueprint(
@@ -57,7 +58,7 @@ NUMBER_ATTRS: Mapping[FieldType, Mapping[str, str]] = {
     FieldType.WAN: {"step": "0.01", "min": "0", "inputmode": "decimal"},
     FieldType.PCT: {"step": "0.01", "min": "0", "max": "100", "inputmode": "decimal"},
     FieldType.M2: {"step": "0.01", "min": "0", "inputmode": "decimal"},
-    FieldType.YEAR: {"step": "1", "min": "1900", "max": "2100", "inputmode": "numeric"},
+    FieldType.YEAR: {"step": "1", "min": str(YEAR_MIN), "max": str(YEAR_MAX), "inputmode": "numeric"},
 }
 
 #: What the parse page says beside a required field left empty (V-REQ's own message lists them all).
@@ -129,6 +130,7 @@ def fill(form_id: str) -> str | tuple[str, int]:
         wide_types=WIDE_TYPES,
         T=FieldType,
         formats=DOWNLOAD_FORMATS[form.id],
+        year_bounds=(YEAR_MIN, YEAR_MAX),
     )
 
 
@@ -169,6 +171,7 @@ def bundles_page() -> str:
         accept=BUNDLE_ACCEPT,
         definition=form_as_dict(get_form("annex1")),
         rule_titles={rule_id: rule.title for rule_id, rule in RULES.items()},
+        result_labels=dict(RESULT_LABELS),
         max_upload_mb=settings.bundle_max_upload_mb,
         max_entries=settings.bundle_max_entries,
         brief_poll_files=BUNDLE_BRIEF_POLL_FILES,
@@ -192,6 +195,7 @@ def _render_parse(*, result: dict[str, Any] | None = None, error: tuple[str, str
         result=result,
         error=error,
         rule_titles={rule_id: rule.title for rule_id, rule in RULES.items()},
+        result_labels=dict(RESULT_LABELS),
         T=FieldType,
     )
 

@@ -19,6 +19,7 @@ from forms.normalize import Normalized
 from forms.options import PROJECT_LEVELS, SERVICE_FIELDS, SERVICE_SCOPES, UNIT_NATURES
 from forms.problems import MESSAGES, Severity
 from forms.uscc import ALPHABET, check_character
+from forms.vocabulary import is_empty
 
 FULL_WIDTH = str.maketrans("0123456789.,%", "０１２３４５６７８９．，％")
 D = Decimal
@@ -82,7 +83,7 @@ EMPTY_CELLS += [
 
 @pytest.mark.parametrize("raw", EMPTY_CELLS)
 def test_empty_cells(raw: Any) -> None:
-    assert nz.is_empty(raw)
+    assert is_empty(raw)
     for normaliser in (nz.money, nz.percent, nz.integer, nz.decimal_number, nz.year, nz.date_value, nz.text):
         assert normaliser(raw) == Normalized(None), normaliser.__name__
     assert nz.checkboxes(raw, SERVICE_FIELDS) == Normalized(None)
@@ -91,7 +92,7 @@ def test_empty_cells(raw: Any) -> None:
 
 @pytest.mark.parametrize("raw", ["0", 0, "无锡", "无人机", "-5", "没有问题", "nan", False, "N"])
 def test_not_empty(raw: Any) -> None:
-    assert not nz.is_empty(raw)
+    assert not is_empty(raw)
 
 
 # --- money ------------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@
     skipped: "state-warn", unreadable: "state-error", failed: "state-error", refused: "state-error",
   };
   var KIND_LABELS = { docx: "Word", doc: "Word", wps: "Word", pdf: "PDF", xlsx: "Excel", xls: "Excel", et: "Excel" };
-  var RESULT_LABELS = { fail: "✗ 不符合", warn: "! 请核实", unknown: "？ 待补充" };
+  var RESULT_LABELS = JSON.parse(byId("result-labels").textContent);
   var def = JSON.parse(byId("form-definition").textContent);
   var ruleTitles = JSON.parse(byId("rule-titles").textContent);
   var statusBox = byId("status");
