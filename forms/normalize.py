@@ -204,10 +204,11 @@ _MONEY_UNITS: dict[str, tuple[Decimal, str | None]] = {
 
 
 def money(raw: Any) -> Normalized:
-    """An amount in 万元, quantized to 0.01 (HALF_UP).
+    """An amount in 万元, with two decimals at least and exactly as written (never rounded: 第六条（六）
+    compares the entered amount, so 999.995 must not become 1000.00).
 
     ``1,200.5``, ``1200.50万元``, ``1200.5 万元``, ``１２００``, ``¥1200``; ``125,000元`` → 12.50 with WARN
-    ``money_in_yuan``; ``1.2亿元`` → 12000 with WARN ``money_in_yi``; more than two decimals → rounded with
+    ``money_in_yuan``; ``1.2亿元`` → 12000 with WARN ``money_in_yi``; more than two decimals → kept with
     WARN ``money_too_precise``; negative → ERROR ``negative``; anything else → ERROR ``invalid_money``.
     Typed numbers are accepted (a float as the decimal a person saw, not its binary expansion).
     """
@@ -228,12 +229,17 @@ def money(raw: Any) -> Normalized:
     value = amount * factor
     if value >= MAX_WAN:
         return _fail("out_of_range", raw, expected=f"0–{MAX_WAN:f} 万元")
-    quantized = abs(value.quantize(CENT, rounding=ROUND_HALF_UP))  # abs: no negative zero
+    kept = abs(value if more_than_cents(value) else value.quantize(CENT))  # abs: no negative zero
     if warning:
-        return _warn(quantized, warning, raw, value=f"{quantized:f}")
-    if quantized != value:
-        return _warn(quantized, "money_too_precise", raw, value=f"{quantized:f}")
-    return Normalized(quantized)
+        return _warn(kept, warning, raw, value=f"{kept:f}")
+    if more_than_cents(kept):
+        return _warn(kept, "money_too_precise", raw, value=f"{kept:f}")
+    return Normalized(kept)
+
+
+def more_than_cents(amount: Decimal) -> bool:
+    """Whether an amount in 万元 has more than the two decimals the forms keep (``999.995``)."""
+    return amount != amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def percent(raw: Any, *, percent_format: bool = False) -> Normalized:

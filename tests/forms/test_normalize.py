@@ -131,12 +131,12 @@ def test_money(raw: Any, value: str) -> None:
     [
         ("125,000元", "money_in_yuan", "12.50"),
         ("125000 元", "money_in_yuan", "12.50"),
-        ("12345元", "money_in_yuan", "1.23"),
+        ("12345元", "money_in_yuan", "1.2345"),  # converted exactly, not rounded
         ("1.2亿元", "money_in_yi", "12000.00"),
         ("1.2亿", "money_in_yi", "12000.00"),
-        ("1.005", "money_too_precise", "1.01"),
-        ("1,200.555万元", "money_too_precise", "1200.56"),
-        ("2.345", "money_too_precise", "2.35"),  # HALF_UP, not banker's rounding
+        ("1.005", "money_too_precise", "1.005"),  # kept as written: never rounded
+        ("1,200.555万元", "money_too_precise", "1200.555"),
+        ("999.995", "money_too_precise", "999.995"),  # must not become 1000.00 (第六条（六）)
     ],
 )
 def test_money_converted_or_rounded_is_flagged(raw: str, code: str, value: str) -> None:

@@ -11,7 +11,21 @@ from forms.normalize import boolean, integer, prose, year
 from forms.vocabulary import is_blank, is_empty, none_key, says_none
 
 # 填写说明: "没有的内容请填写“无”" — with whatever a writer ends it with.
-NONE_ANSWERS = ["无", "无。", "暂无。", "暂无 ", "　无．", "没有。", "N/A", "n/a.", "——", "/", "／", "空白", "无；"]
+NONE_ANSWERS = [
+    "无",
+    "无。",
+    "暂无。",
+    "暂无 ",
+    "　无．",
+    "没有。",
+    "N/A",
+    "n/a.",
+    "——",
+    "/",
+    "／",
+    "空白",
+    "无；",
+]
 REAL_ANSWERS = ["无锡", "无损检测", "暂无法提供", "没有问题", "0", "1.", "实行理事会领导下的主任负责制。"]
 
 
