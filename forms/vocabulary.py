@@ -102,7 +102,13 @@ VERDICT_LABELS: Mapping[str, str] = MappingProxyType(
 VERDICT_SHORT: Mapping[str, str] = MappingProxyType(
     {"eligible": "符合", "ineligible": "不符合", "incomplete": "待补充", "ok": "符合", "fail": "不符合"}
 )
-#: One check result's state, as every face shows it (``pass``/``fail``/``warn``/``unknown``).
+#: One check result's state (``forms.checks.report.result_state``), as every face shows it.
 RESULT_LABELS: Mapping[str, str] = MappingProxyType(
-    {"pass": "✓ 通过", "fail": "✗ 不符合", "warn": "! 请核实", "unknown": "？ 待补充"}
+    {
+        "pass": "✓ 通过",
+        "fail": "✗ 不符合",
+        "warn": "! 请核实",
+        "error": "✗ 有误，待补充",
+        "unknown": "？ 待补充",
+    }
 )

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
 from forms.checks.report import CheckResult
 from forms.checks.rules import METRIC_HALVES, RULES, Rule
 from forms.model import Field, FieldType, FormDef
-from forms.problems import Problem
+from forms.problems import Problem, Severity
 from forms.vocabulary import is_empty
 
 #: A check: the result of its rule on the context's record, or None when it does not apply to this run.
@@ -166,8 +166,17 @@ class Context:
             rule.id, rule.article, rule.severity, passed, message, list(fields), value, threshold
         )
 
+    @staticmethod
+    def graded(result: CheckResult, severity: Severity) -> CheckResult:
+        """``result`` at another severity than its rule's: A-INCIDENT warns on an incident and fails only
+        on a serious one; V-TYPE only warns when its one finding is money with more than two decimals."""
+        return replace(result, severity=severity)
+
     def missing(self, rule: Rule, paths: Sequence[str], **params: Any) -> CheckResult:
-        """Undecided: ``paths`` are empty but needed."""
+        """Undecided: ``paths`` are empty but needed. A V- error rule whose missing fields are all required
+        passes unchecked instead: V-REQ reports them, and one fault is reported once."""
+        if rule.kind == "V" and rule.severity is Severity.ERROR and all(self.required(p) for p in paths):
+            return self.result(rule, True, "not_checked", paths, **params)
         return self.result(rule, None, "missing", paths, **params)
 
     def item(self, rule: Rule, **params: Any) -> str:
@@ -205,9 +214,11 @@ def percent(part: int, whole: int) -> Fraction:
     return Fraction(part, whole) * 100
 
 
-def show_percent(value: Fraction) -> Decimal:
-    """A percentage for display, cut (not rounded) to two places so that 49.999 % never shows as 50 %."""
-    shown = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"), ROUND_DOWN)
+def show_percent(value: Fraction | Decimal) -> Decimal:
+    """A percentage for display: rounded half up to two places (70.965 → 70.97), the one rounding every face
+    uses. Only for showing: the checks compare the exact value (49.999 % shows as 50 % and still fails)."""
+    exact = value if isinstance(value, Decimal) else Decimal(value.numerator) / Decimal(value.denominator)
+    shown = exact.quantize(Decimal("0.01"), ROUND_HALF_UP)
     return shown.normalize() if shown == shown.to_integral_value() else shown
 
 

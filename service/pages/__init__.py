@@ -217,10 +217,13 @@ def _result_view(
     for problem in parsed["problems"]:
         path = shown.get(_top_path(problem.get("field")), "")
         notes.setdefault(path, []).append({**problem, "where": _row_hint(problem.get("field"))})
+    noted = set(notes)  # a field the reader already flagged: a V- rule restating it is not repeated there
     failed = [r for r in (report or {}).get("results", []) if r["passed"] is False]
     for result in failed:
         places = dict.fromkeys(shown.get(_top_path(path), "") for path in result["fields"] or [""])
         for place in places:
+            if place and place in noted and result["rule"].startswith("V-"):
+                continue
             # V-REQ lists every empty required field in one message: beside one field, say it of that one
             message = REQUIRED_NOTE if result["rule"] == "V-REQ" and place else result["message"]
             notes.setdefault(place, []).append(

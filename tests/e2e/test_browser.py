@@ -323,7 +323,7 @@ def test_bundle_review(page: Page, server: str, tmp_path: Path) -> None:
     expect(detail.locator(".unit-checks tr[data-rule]")).to_have_count(1)
     staff_row = detail.locator('tr[data-path="applicant.staff_total"]')
     expect(staff_row.locator(".value")).to_have_text("30")
-    expect(staff_row.locator(".notes")).to_contain_text("E-STAFF 第六条（五）：从业人员总数为 30 人")
+    expect(staff_row.locator(".notes")).to_contain_text("第六条（五） E-STAFF 从业人员：从业人员总数为 30 人")
     expect(detail.locator('tr[data-path="applicant.name"] .value')).to_have_text("测试单位012检测中心")
     sections = [s.title for s in FORMS["annex1"].sections]
     expect(detail.locator(".record-section h4")).to_have_text(sections)

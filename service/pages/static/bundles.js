@@ -113,9 +113,7 @@
   }
 
   function checkState(result) {
-    if (result.passed === true) return "pass";
-    if (result.passed === null || result.passed === undefined) return "unknown";
-    return result.severity === "warn" ? "warn" : "fail";
+    return result.state; // forms.checks.report.result_state: the same state on every face
   }
 
   function table(className, headers) {
@@ -507,7 +505,7 @@
         if (!at || seen[at]) return;
         seen[at] = true;
         var message = r.rule === "V-REQ" ? REQUIRED_NOTE : r.message;
-        add(path, r.passed === false ? r.severity : "warn", r.rule + " " + r.article + "：" + message);
+        add(path, r.passed === false ? r.severity : "warn", r.clause + "：" + message);
       });
     });
     return notes;
