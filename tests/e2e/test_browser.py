@@ -160,8 +160,10 @@ def test_fill_download_parse_round_trip(page: Page, server: str, tmp_path: Path)
 
     # inline validation from /api/v1/check, placed beside the field by its dotted path
     staff = by_id(page, "f-applicant.staff_total")
-    staff.fill("30")
-    expect(page.locator('[data-msgs="applicant.staff_total"]')).to_contain_text("第六条（五）")
+    staff.fill(
+        "30"
+    )  # fewer than the senior staff: the figures contradict each other (V-PART), so E-STAFF waits
+    expect(page.locator('[data-msgs="applicant.staff_total"]')).to_contain_text("（V-PART 分项不超过总数）")
     expect(staff).to_have_attribute("aria-invalid", "true")
     expect(page.locator('[data-msgs="applicant.staff_senior"]')).to_contain_text("V-PART")
     staff.evaluate("element => element.scrollIntoView({block: 'center'})")
