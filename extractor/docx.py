@@ -19,8 +19,9 @@ from extractor._zip import Package, parse_xml
 from extractor.errors import UnreadableFile
 from extractor.glyphs import symbol_font as _symbol_font
 from extractor.glyphs import symbol_text as _symbol_text
-from extractor.model import CHECKED, UNCHECKED, Block, Cell, Paragraph, SourceDoc, Table, checkbox_states
+from extractor.model import Block, Cell, Paragraph, SourceDoc, Table, checkbox_states
 from extractor.settings import DEFAULT_LIMITS, Limits
+from forms.vocabulary import CHECKED, UNCHECKED
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 STRICT_W_NS = "http://purl.oclc.org/ooxml/wordprocessingml/main"

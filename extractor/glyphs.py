@@ -7,7 +7,7 @@ them with this table so the mapper only ever sees ``☑``/``☐``.
 
 from __future__ import annotations
 
-from extractor.model import CHECKED, UNCHECKED
+from forms.vocabulary import CHECKED, UNCHECKED
 
 #: Symbol-font code points (after removing the U+F000 private-use offset) that are checkboxes.
 SYMBOL_BOXES: dict[str, dict[int, str]] = {

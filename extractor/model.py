@@ -16,13 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forms.problems import Problem
-
-#: Marks a reader writes for a chosen / an empty checkbox.
-CHECKED, UNCHECKED = "☑", "☐"
-
-#: Glyphs typed as text that people use for a chosen / an empty box (the spec's list).
-CHECKED_GLYPHS = frozenset("☑■☒⊠✓✔√▣")
-UNCHECKED_GLYPHS = frozenset("☐□")
+from forms.vocabulary import CHECKED_MARKS, UNCHECKED_MARKS
 
 #: What a source file was before it was read: a kind of ``extractor.formats.FORMATS`` (``docx``, ``pdf``,
 #: ``xlsx``; ``doc``/``xls`` are converted to docx/xlsx first but keep their own kind).
@@ -31,7 +25,7 @@ Kind = str
 
 def checkbox_states(text: str) -> tuple[bool, ...]:
     """The states of the checkbox glyphs in ``text``, in order (``☑ 是 ☐ 否`` → ``(True, False)``)."""
-    return tuple(ch in CHECKED_GLYPHS for ch in text if ch in CHECKED_GLYPHS or ch in UNCHECKED_GLYPHS)
+    return tuple(ch in CHECKED_MARKS for ch in text if ch in CHECKED_MARKS or ch in UNCHECKED_MARKS)
 
 
 @dataclass(frozen=True)

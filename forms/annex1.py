@@ -30,7 +30,13 @@ ANNEX1 = FormDef(
             (
                 Field("platform_name", "平台名称", T.TEXT, required=True),
                 Field("applicant", "申报单位（盖章）", T.TEXT, required=True, note="须与单位名称一致"),
-                Field("recommender", "推荐单位（盖章）", T.TEXT, note="部属单位可不填"),
+                Field(
+                    "recommender",
+                    "推荐单位（盖章）",
+                    T.TEXT,
+                    required=True,
+                    note="省级工业和信息化主管部门或中央管理企业（第八、九条）",
+                ),
                 Field("date", "申报日期", T.DATE, required=True),
             ),
         ),
@@ -122,13 +128,13 @@ ANNEX1 = FormDef(
                 Field(
                     "service_revenue", "年产业技术基础相关服务收入（万元）", T.WAN, required=True, unit="万元"
                 ),
-                Field("site_area", "服务场所面积（平方米）", T.M2, unit="平方米"),
+                Field("site_area", "服务场所面积（平方米）", T.M2, required=True, unit="平方米"),
                 Field(
                     "removed_within_3y",
-                    "近3年是否被移出服务平台名录",
+                    "近3年是否因《办法》第十九条所列情形被移出名录",
                     T.BOOL,
                     required=True,
-                    variants=("近三年是否被移出服务平台名录",),
+                    variants=("近3年是否被移出服务平台名录", "近三年是否被移出服务平台名录"),
                 ),
                 Field("parent_is_platform", "上级法人单位是否已被认定为服务平台", T.BOOL, required=True),
             ),
@@ -155,6 +161,8 @@ ANNEX1 = FormDef(
                     other_key="service_scopes_other",
                 ),
                 Field("service_since", "开始从事产业技术基础服务时间", T.DATE, required=True),
+                Field("head_name", "平台负责人", T.TEXT),
+                Field("head_title", "平台负责人职务", T.TEXT),
                 Field(
                     "summary",
                     "平台简介（定位、主要服务内容、服务对象，不超过1000字）",

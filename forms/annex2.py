@@ -52,6 +52,7 @@ ANNEX2 = FormDef(
                     options=opt.SERVICE_SCOPES,
                     other_key="service_scopes_other",
                 ),
+                Field("platform_head", "平台负责人", T.TEXT),
                 Field("region", "所在地区", T.TEXT, required=True),
                 Field(
                     "competent_authority",
@@ -172,6 +173,7 @@ ANNEX2 = FormDef(
                 ),
                 Field("incidents", "是否发生安全责任事故或违法违规行为", T.BOOL, required=True),
                 Field("incident_details", "情况说明", T.PROSE, required_if="incidents"),
+                Field("serious_impact", "是否造成社会严重不良影响", T.BOOL),
             ),
         ),
         Section(

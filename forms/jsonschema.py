@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from forms.model import Field, FieldType, FormDef
-from forms.schema import YEAR_RANGE
+from forms.vocabulary import YEAR_MAX, YEAR_MIN
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -25,7 +25,7 @@ def _scalar(ftype: FieldType, f: Field) -> dict[str, Any]:
         case FieldType.INT:
             return {"type": "integer", "minimum": 0}
         case FieldType.YEAR:
-            return {"type": "integer", "minimum": YEAR_RANGE[0], "maximum": YEAR_RANGE[1]}
+            return {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}
         case FieldType.WAN:
             # not "multipleOf": 0.01 — validators test it by float division and reject 645.3
             return {"type": "number", "minimum": 0, "description": "万元，保留两位小数"}

@@ -27,6 +27,7 @@ from typing import Any
 from forms.model import OTHER_OPTION, Field, FieldType
 from forms.problems import Problem, Severity
 from forms.uscc import fold_uscc, uscc_error
+from forms.vocabulary import CHECKED_MARKS, INVISIBLE, UNCHECKED_MARKS, YEAR_MAX, YEAR_MIN, is_empty
 
 # --- the result -----------------------------------------------------------------------------------------
 
@@ -51,14 +52,6 @@ class Normalized:
 
 EMPTY = Normalized(None)
 
-#: Whole-cell words (after stripping; compared case-insensitively) that mean "nothing here".
-NONE_WORDS = frozenset(
-    {"无", "/", "\\", "—", "–", "-", "——", "--", "暂无", "没有", "空", "不适用", "无此项"}
-    | {"n/a", "na", "nil", "none", "null"}
-)
-#: A cell made only of these (and spaces) is a placeholder: ``____``, ``———``, ``//``.
-_PLACEHOLDER_CHARS = frozenset("_-‐‑‒–—―−─━/\\")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _MINUS = str.maketrans({"−": "-", "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-"})
 _WS = re.compile(r"\s+")
 
@@ -68,7 +61,6 @@ MAX_WAN = Decimal("1e12")
 #: Any other number at or above this is no count or area a form holds (and would overflow quantizing).
 MAX_NUMBER = Decimal("1e15")
 MAX_DIGITS = 27
-YEAR_MIN, YEAR_MAX = 1900, 2100
 
 
 def _fail(code: str, raw: Any, /, **params: Any) -> Normalized:
@@ -104,27 +96,12 @@ def _raw_text(raw: Any) -> str | None:
 
 def _nfkc(text: str) -> str:
     """Full-width → half-width (digits, ``％``, ``．``, ``：``, U+3000), invisible characters dropped."""
-    return unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
+    return unicodedata.normalize("NFKC", text.translate(INVISIBLE))
 
 
 def _compact(text: str) -> str:
     """NFKC, every dash-like minus as ``-``, all whitespace removed: the form numbers are parsed from."""
     return _WS.sub("", _nfkc(text).translate(_MINUS))
-
-
-def is_empty(raw: Any) -> bool:
-    """Whether a cell holds nothing: ``None``, ``""``, whitespace, a ``____`` placeholder, a none-word
-    (``无``, ``/``, ``—``, ``暂无`` … whole cell only) or a list of such."""
-    if raw is None:
-        return True
-    if isinstance(raw, str):
-        text = _nfkc(raw).strip().rstrip("。.").strip()
-        if not text or all(ch in _PLACEHOLDER_CHARS or ch.isspace() for ch in text):
-            return True
-        return text.casefold() in NONE_WORDS
-    if isinstance(raw, list | tuple):
-        return all(is_empty(x) for x in raw)
-    return False
 
 
 def _float_decimal(x: float) -> Decimal:
@@ -227,10 +204,11 @@ _MONEY_UNITS: dict[str, tuple[Decimal, str | None]] = {
 
 
 def money(raw: Any) -> Normalized:
-    """An amount in 万元, quantized to 0.01 (HALF_UP).
+    """An amount in 万元, with two decimals at least and exactly as written (never rounded: 第六条（六）
+    compares the entered amount, so 999.995 must not become 1000.00).
 
     ``1,200.5``, ``1200.50万元``, ``1200.5 万元``, ``１２００``, ``¥1200``; ``125,000元`` → 12.50 with WARN
-    ``money_in_yuan``; ``1.2亿元`` → 12000 with WARN ``money_in_yi``; more than two decimals → rounded with
+    ``money_in_yuan``; ``1.2亿元`` → 12000 with WARN ``money_in_yi``; more than two decimals → kept with
     WARN ``money_too_precise``; negative → ERROR ``negative``; anything else → ERROR ``invalid_money``.
     Typed numbers are accepted (a float as the decimal a person saw, not its binary expansion).
     """
@@ -251,12 +229,17 @@ def money(raw: Any) -> Normalized:
     value = amount * factor
     if value >= MAX_WAN:
         return _fail("out_of_range", raw, expected=f"0–{MAX_WAN:f} 万元")
-    quantized = abs(value.quantize(CENT, rounding=ROUND_HALF_UP))  # abs: no negative zero
+    kept = abs(value if more_than_cents(value) else value.quantize(CENT))  # abs: no negative zero
     if warning:
-        return _warn(quantized, warning, raw, value=f"{quantized:f}")
-    if quantized != value:
-        return _warn(quantized, "money_too_precise", raw, value=f"{quantized:f}")
-    return Normalized(quantized)
+        return _warn(kept, warning, raw, value=f"{kept:f}")
+    if more_than_cents(kept):
+        return _warn(kept, "money_too_precise", raw, value=f"{kept:f}")
+    return Normalized(kept)
+
+
+def more_than_cents(amount: Decimal) -> bool:
+    """Whether an amount in 万元 has more than the two decimals the forms keep (``999.995``)."""
+    return amount != amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def percent(raw: Any, *, percent_format: bool = False) -> Normalized:
@@ -449,9 +432,6 @@ def date_value(raw: Any) -> Normalized:
 
 # --- checkboxes, yes/no and choices -----------------------------------------------------------------------
 
-#: Marks meaning "chosen" / "not chosen" in a printed checkbox row (after NFKC: ``［ｘ］`` is ``[x]``).
-CHECKED_MARKS = frozenset("☑■√✓✔☒⊠▣◉")
-UNCHECKED_MARKS = frozenset("☐□")
 _MARK = re.compile(
     r"\[\s*[xX√✓✔]\s*\]|\(\s*[xX√✓✔]\s*\)|\[\s*\]|\(\s*\)|[" + "".join(CHECKED_MARKS | UNCHECKED_MARKS) + "]"
 )
@@ -892,7 +872,7 @@ def text(raw: Any) -> Normalized:
     value = _as_text(raw)
     if value is None:
         return _fail("wrong_type", raw, expected="文本")
-    value = _CONTROL.sub("", value.translate(_INVISIBLE)).strip()
+    value = _CONTROL.sub("", value.translate(INVISIBLE)).strip()
     if is_empty(value):
         return EMPTY
 
@@ -913,7 +893,7 @@ def prose(raw: Any) -> Normalized:
     value = _as_text(raw)
     if value is None:
         return _fail("wrong_type", raw, expected="文本")
-    value = _CONTROL.sub("", _LINE_BREAKS.sub("\n", value.translate(_INVISIBLE)))
+    value = _CONTROL.sub("", _LINE_BREAKS.sub("\n", value.translate(INVISIBLE)))
     if is_empty(value):
         return EMPTY
     lines: list[str] = []
@@ -980,9 +960,6 @@ def normalize(field: Field, raw: Any, *, percent_format: bool = False) -> Normal
 
 
 __all__ = [
-    "CHECKED_MARKS",
-    "NONE_WORDS",
-    "UNCHECKED_MARKS",
     "Normalized",
     "boolean",
     "checkboxes",
@@ -991,7 +968,6 @@ __all__ = [
     "decimal_number",
     "email",
     "integer",
-    "is_empty",
     "is_valid_email",
     "is_valid_mobile",
     "is_valid_postcode",

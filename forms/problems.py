@@ -33,7 +33,9 @@ MESSAGES: dict[str, str] = {
     "invalid_number": "{label}：无法识别为数字：{raw}",
     "invalid_money": "{label}：无法识别为金额（万元）：{raw}",
     "money_in_yuan": "{label}：金额以“元”填写（{raw}），已换算为 {value} 万元，请核对",
-    "money_too_precise": "{label}：金额保留两位小数，{raw} 已按四舍五入处理为 {value}",
+    "money_too_precise": (
+        "{label}：金额应保留两位小数，{raw} 超过两位小数，已按填写的数值核查（未四舍五入），请核对"
+    ),
     "negative": "{label}：不应为负数：{raw}",
     "not_integer": "{label}：应为整数：{raw}",
     "invalid_percent": "{label}：无法识别为百分比：{raw}",

@@ -20,6 +20,7 @@ from forms.errors import RecordError
 from forms.model import Field, FieldType, FormDef
 from forms.problems import Problem, Severity
 from forms.schema import record_schema
+from forms.vocabulary import YEAR_MAX, YEAR_MIN, is_empty
 
 #: How a type is named to a person in a "wrong type" message.
 TYPE_NAMES: dict[FieldType, str] = {
@@ -30,7 +31,7 @@ TYPE_NAMES: dict[FieldType, str] = {
     FieldType.PCT: "0–100 之间的百分数",
     FieldType.M2: "非负面积（平方米，数字）",
     FieldType.DATE: "日期（YYYY-MM-DD）",
-    FieldType.YEAR: "年份（1900–2100）",
+    FieldType.YEAR: f"年份（{YEAR_MIN}–{YEAR_MAX}）",
     FieldType.BOOL: "是/否（true/false）",
     FieldType.CHOICE: "单选项之一",
     FieldType.MULTI: "选项列表",
@@ -152,7 +153,7 @@ def _finish(f: Field, value: Any) -> Any:
         return [o for o in f.options if o in chosen]
     if f.type is FieldType.TABLE:
         rows = [{c.key: row.get(c.key) for c in f.columns} for row in value if isinstance(row, Mapping)]
-        return [row for row in rows if any(v is not None for v in row.values())]
+        return [row for row in rows if not is_empty(row)]  # a row that only says 无 is no row
     if f.type is FieldType.METRIC:
         return {"previous": value.get("previous"), "current": value.get("current")}
     return value

@@ -14,9 +14,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from forms.model import Field, FieldType, FormDef
-
-#: Years a form may sensibly name.
-YEAR_RANGE = (1900, 2100)
+from forms.vocabulary import YEAR_MAX, YEAR_MIN
 
 _TYPE_ERRORS = {"invalid": "wrong_type", "null": "wrong_type", "type": "wrong_type"}
 
@@ -24,7 +22,7 @@ _TYPE_ERRORS = {"invalid": "wrong_type", "null": "wrong_type", "type": "wrong_ty
 class Number(fields.Decimal):
     """A decimal loaded exactly (``Decimal(str(x))``) and dumped as a JSON number (int when integral).
 
-    ``places`` quantizes (万元 keep two decimals, rounded half up as an accountant would).
+    ``places`` quantizes (rounded half up as an accountant would); money is never quantized here.
     """
 
     def __init__(self, *, places: int | None = None, **kwargs: Any) -> None:
@@ -36,6 +34,24 @@ class Number(fields.Decimal):
             return None
         num = decimal.Decimal(num)
         return int(num) if num == num.to_integral_value() else float(num)
+
+
+class WholeNumber(fields.Integer):
+    """A count or a year: ``50``, ``"50"``, ``50.0``; a fraction (``50.5``) is refused, never truncated."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strict=False, **kwargs)
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        try:
+            number = decimal.Decimal(str(value).strip())
+        except (decimal.InvalidOperation, ValueError) as exc:
+            raise self.make_error("invalid") from exc
+        if not number.is_finite() or number != number.to_integral_value():
+            raise self.make_error("invalid")
+        return int(number)
 
 
 class Bool(fields.Boolean):
@@ -58,13 +74,11 @@ def _value_field(ftype: FieldType, f: Field) -> fields.Field:
         case FieldType.TEXT | FieldType.PROSE:
             return fields.String(**kw)
         case FieldType.INT:
-            return fields.Integer(strict=False, validate=non_negative, **kw)
+            return WholeNumber(validate=non_negative, **kw)
         case FieldType.YEAR:
-            return fields.Integer(
-                strict=False, validate=validate.Range(*YEAR_RANGE, error="out_of_range"), **kw
-            )
-        case FieldType.WAN:
-            return Number(places=2, validate=non_negative, **kw)
+            return WholeNumber(validate=validate.Range(YEAR_MIN, YEAR_MAX, error="out_of_range"), **kw)
+        case FieldType.WAN:  # kept exactly as entered: V-TYPE warns about more than two decimals
+            return Number(validate=non_negative, **kw)
         case FieldType.PCT:
             return Number(validate=validate.Range(0, 100, error="out_of_range"), **kw)
         case FieldType.M2:

@@ -17,8 +17,9 @@ from decimal import Decimal
 from typing import Any
 
 from forms.model import OTHER_OPTION, Field, FieldType, FormDef, Section
+from forms.normalize import more_than_cents
+from forms.vocabulary import CHECKED, UNCHECKED
 
-CHECKED, UNCHECKED = "☑", "☐"
 #: Between the items of a checkbox row.
 OPTION_SEP = "  "
 #: A top-level choice field with at most this many options prints as a checkbox row (单位性质); longer
@@ -86,8 +87,9 @@ def format_value(f: Field, value: Any) -> str:
         return format_bool(bool(value))
     if t is FieldType.DATE and isinstance(value, date):
         return format_date(value)
-    if t in (FieldType.WAN, FieldType.PCT):
-        return format_decimal(value, places=2)
+    if t in (FieldType.WAN, FieldType.PCT):  # two places, or every place entered: never rounded on paper
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        return format_decimal(number, places=None if more_than_cents(number) else 2)
     if t is FieldType.M2:
         return format_decimal(value, places=None)
     if t in (FieldType.INT, FieldType.YEAR) and not isinstance(value, bool):

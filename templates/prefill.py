@@ -23,6 +23,7 @@ from forms import ANNEX2
 from forms.errors import FormsError
 from forms.model import FieldType
 from forms.records import Record, empty_record
+from forms.vocabulary import YEAR_MAX, YEAR_MIN
 
 #: annex2 header field ← annex1 (section, field).
 FROM_APPLICATION: dict[str, tuple[str, str]] = {
@@ -66,8 +67,8 @@ def prefill_annex2(
     Raises ``FormsError`` when last year's report is not about ``year - 1`` (its 本年末 would not be this
     report's 上年末) or the year is not plausible.
     """
-    if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2100:
-        raise FormsError(f"填报年度应为 1900–2100 之间的年份，实际为 {year!r}")
+    if not isinstance(year, int) or isinstance(year, bool) or not YEAR_MIN <= year <= YEAR_MAX:
+        raise FormsError(f"填报年度应为 {YEAR_MIN}–{YEAR_MAX} 之间的年份，实际为 {year!r}")
     record = empty_record(ANNEX2)
     header, capacity = record["header"], record["capacity"]
     header["report_year"] = year

@@ -25,6 +25,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from forms import ANNEX1
+from forms.checks.base import percent, show_percent
+from forms.checks.report import clause
+from forms.vocabulary import RESULT_LABELS, VERDICT_SHORT
 from templates.cells import print_a4_fit_width, write_text
 
 TITLE = "产业技术基础公共服务平台推荐汇总表"
@@ -32,16 +35,16 @@ SHEET_SUMMARY, SHEET_CHECKS, SHEET_PROBLEMS = "推荐汇总表", "核查明细",
 BLANK = "____"
 #: Text that a spreadsheet would take for a formula (or a DDE call) when typed.
 
-VERDICT_TEXT = {"eligible": "符合", "ineligible": "不符合", "incomplete": "待补充"}
 #: Excel's own "good / bad / neutral" cell styles.
 VERDICT_STYLE = {
     "符合": ("C6EFCE", "006100"),
     "不符合": ("FFC7CE", "9C0006"),
     "待补充": ("FFEB9C", "9C5700"),
 }
-RESULT_TEXT = {True: "通过", False: "未通过", None: "无法判断"}
-SEVERITY_TEXT = {"error": "数据有误", "fail": "不符合条件", "warn": "提示"}
-PROJECT_LEVELS = ("国家级", "省部级")
+#: 级别 of a check result by its state (``forms.checks.report.result_state``): a passed row has none.
+LEVEL_TEXT = {"fail": "不符合条件", "error": "数据有误", "warn": "提示", "unknown": "无法判断"}
+#: The verdict colour a result's 结果 cell takes, by state.
+STATE_COLOUR = {"pass": "符合", "fail": "不符合", "error": "待补充", "unknown": "待补充", "warn": "待补充"}
 
 Row = Mapping[str, Any]
 
@@ -56,10 +59,12 @@ def _get(unit: Row, path: str) -> Any:
 
 
 def _ratio(part: Any, whole: Any) -> float | None:
-    """``part / whole`` in percent, 2 decimals; None when either is missing or the whole is 0."""
-    if not isinstance(part, int | float) or not isinstance(whole, int | float) or not whole:
+    """``part / whole`` in percent as every face shows it (``show_percent``: half up, 2 decimals); None
+    when either is missing or the whole is 0."""
+    counts = (part, whole)
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in counts) or not whole:
         return None
-    return round(part / whole * 100, 2)
+    return float(show_percent(percent(part, whole)))
 
 
 def _scopes(unit: Row) -> str | None:
@@ -80,45 +85,25 @@ def _count(unit: Row, path: str) -> int:
     return len(rows) if isinstance(rows, list) else 0
 
 
-def _iso(text: Any) -> date | None:
-    try:
-        return date.fromisoformat(text) if isinstance(text, str) else None
-    except ValueError:
-        return None
+def _result(unit: Row, rule: str) -> Row | None:
+    return next((r for r in unit.get("checks") or [] if r.get("rule") == rule), None)
 
 
 def projects_in_window(unit: Row) -> int | None:
-    """国家级/省部级 projects whose period overlaps the three calendar years before the application year
-    (E-PROJECTS); a missing end is an ongoing project. None when the application date is missing."""
-    applied = _iso(_get(unit, "cover.date"))
-    if applied is None:
+    """The 国家级/省部级 projects E-PROJECTS counted in its window (the check's own count, so that the
+    column and the verdict agree); None when it could not decide."""
+    result = _result(unit, "E-PROJECTS")
+    if result is None or result.get("passed") is None:
         return None
-    first, last = date(applied.year - 3, 1, 1), date(applied.year - 1, 12, 31)
-    count = 0
-    for project in _get(unit, "performance.projects") or []:
-        if not isinstance(project, Mapping) or project.get("level") not in PROJECT_LEVELS:
-            continue
-        start, end = _iso(project.get("start")), _iso(project.get("end"))
-        if start is None and end is None:
-            continue
-        if (start is None or start <= last) and (end is None or end >= first):
-            count += 1
-    return count
-
-
-def clause(result: Row) -> str:
-    """The article a check enforces (``第六条（二）``), or its rule id when it has none (V- checks)."""
-    article = result.get("article")
-    return article if article and article not in ("—", "-") else str(result.get("rule", ""))
+    value = result.get("value")
+    return value if isinstance(value, int) else None
 
 
 def findings(unit: Row) -> list[str]:
-    """The 问题说明 lines of a unit: failed, undecided and warned checks as ``条款：说明``, then the bundle's
-    own findings (duplicate, Word/PDF disagreement)."""
+    """The 问题说明 lines of a unit: every check that did not pass as ``条款 规则 名称：说明``, then the
+    bundle's own findings (duplicate, Word/PDF disagreement)."""
     lines = [
-        f"{clause(r)}：{r.get('message', '')}"
-        for r in unit.get("checks") or []
-        if r.get("passed") is not True
+        f"{clause(r)}：{r.get('message', '')}" for r in unit.get("checks") or [] if r.get("state") != "pass"
     ]
     return lines + list(unit.get("notes") or [])
 
@@ -158,7 +143,7 @@ COLUMNS: tuple[tuple[str, float, Callable[[Row], Any], str | None], ...] = (
     ("业务占比（%）", 9, lambda u: _get(u, "applicant.itb_share"), "0.00"),
     ("典型案例（项）", 8, lambda u: _count(u, "performance.cases"), "0"),
     ("国家级/省部级项目（项）", 10, projects_in_window, "0"),
-    ("条件核查", 9, lambda u: VERDICT_TEXT.get(u.get("verdict", ""), u.get("verdict")), None),
+    ("条件核查", 9, lambda u: VERDICT_SHORT.get(u.get("verdict", ""), u.get("verdict")), None),
     ("问题说明", 48, lambda u: "\n".join(findings(u)) or None, None),
     ("联系人 / 手机", 20, _contact, None),
     ("备注", 14, lambda u: None, None),
@@ -268,29 +253,33 @@ def _summary_sheet(ws: Worksheet, report: Row, line: str) -> None:
     ws.print_area = f"A1:{last}{max(3 + len(units), 3)}"
 
 
+CHECK_HEADERS = ("序号", "申报单位", "统一社会信用代码", "规则", "规则名称", "条款", "级别", "结果", "说明")
+
+
 def _checks_sheet(ws: Worksheet, report: Row) -> None:
-    headers = ("序号", "申报单位", "统一社会信用代码", "规则", "条款", "级别", "结果", "说明")
-    _table(ws, 1, headers, (6, 24, 21, 12, 14, 11, 10, 70))
-    rows = []
+    _table(ws, 1, CHECK_HEADERS, (6, 24, 21, 12, 20, 14, 11, 12, 70))
+    rows, states = [], []
     for unit in report.get("units") or []:
         for r in unit.get("checks") or []:
+            state = r.get("state") or "unknown"
+            states.append(state)
             rows.append(
                 [
                     unit.get("seq"),
                     unit.get("name"),
                     unit.get("uscc"),
                     r.get("rule"),
+                    r.get("title") or None,
                     r.get("article") or None,
-                    SEVERITY_TEXT.get(r.get("severity", ""), r.get("severity")),
-                    RESULT_TEXT.get(r.get("passed"), str(r.get("passed"))),
+                    LEVEL_TEXT.get(state),
+                    RESULT_LABELS.get(state, state),
                     r.get("message"),
                 ]
             )
-    _rows(ws, 2, rows, [None] * len(headers))
-    colours = {"通过": "符合", "未通过": "不符合", "无法判断": "待补充"}
-    for r in range(2, 2 + len(rows)):
-        cell = ws.cell(row=r, column=7)
-        _colour(cell, colours.get(cell.value or ""))
+    _rows(ws, 2, rows, [None] * len(CHECK_HEADERS))
+    result_col = CHECK_HEADERS.index("结果") + 1
+    for r, state in enumerate(states, 2):
+        _colour(ws.cell(row=r, column=result_col), STATE_COLOUR.get(state))
 
 
 def _label(path: str | None) -> str | None:
@@ -312,11 +301,23 @@ def problem_rows(report: Row) -> list[list[Any]]:
     for unit in report.get("units") or []:
         name = unit.get("name")
         primary = next((f["name"] for f in unit.get("files") or [] if f.get("role") == "primary"), None)
-        for r in unit.get("checks") or []:
-            if r.get("rule") == "V-REQ" and r.get("passed") is False:
-                for path in r.get("fields") or []:
-                    rows.append([primary, name, _label(path), "必填项缺失", f"必填项未填写：{_label(path)}"])
+        required = _result(unit, "V-REQ") or {}
+        missing = list(required.get("fields") or []) if required.get("passed") is False else []
+        for path in missing:
+            rows.append([primary, name, _label(path), "必填项缺失", f"必填项未填写：{_label(path)}"])
+        # one fault, one row: what a V- rule reports (核查明细) or V-REQ lists above is not repeated
+        reported = {
+            path
+            for r in unit.get("checks") or []
+            if str(r.get("rule", "")).startswith("V-") and r.get("state") == "error"
+            for path in r.get("fields") or []
+        }
+        seen = set()
         for p in unit.get("problems") or []:
+            key = (p.get("file"), p.get("field"), p.get("message"))
+            if key in seen or p.get("field") in reported:
+                continue
+            seen.add(key)
             kind = "无法识别" if p.get("severity") == "error" else "需核实"
             rows.append([p.get("file"), name, _label(p.get("field")), kind, p.get("message")])
         for d in unit.get("differences") or []:

@@ -41,6 +41,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from forms.errors import FormsError
 from forms.model import OTHER_OPTION, Field, FieldType, FormDef
 from forms.records import resolve_form
+from forms.vocabulary import YEAR_MAX, YEAR_MIN
 from templates.cells import print_a4_fit_width, write_text
 
 #: (sheet title, [(section key, field keys or None for all but tables)]) for annex 2.
@@ -264,11 +265,16 @@ class _SheetBuilder:
     def _number_rule(self, cell: Cell, f: Field) -> None:
         rules: dict[FieldType, tuple[str, str | None, str | None, str]] = {
             FieldType.INT: ("whole", "0", None, "非负整数"),
-            FieldType.YEAR: ("whole", "1900", "2100", "1900–2100 之间的年份"),
+            FieldType.YEAR: ("whole", str(YEAR_MIN), str(YEAR_MAX), f"{YEAR_MIN}–{YEAR_MAX} 之间的年份"),
             FieldType.WAN: ("decimal", "0", None, "非负金额（万元）"),
             FieldType.M2: ("decimal", "0", None, "非负面积（平方米）"),
             FieldType.PCT: ("decimal", "0", "100", "0–100 之间的百分数（不带 % 号）"),
-            FieldType.DATE: ("date", "DATE(1900,1,1)", "DATE(2100,12,31)", "日期，如 2026-03-10"),
+            FieldType.DATE: (
+                "date",
+                f"DATE({YEAR_MIN},1,1)",
+                f"DATE({YEAR_MAX},12,31)",
+                "日期，如 2026-03-10",
+            ),
         }
         if f.type not in rules:
             return

@@ -31,8 +31,8 @@ from extractor.model import Cell, Paragraph, SourceDoc, Table, checkbox_states
 from extractor.text import join_wrapped
 from forms.labels import METRIC_HEADERS, LabelIndex, LabelMatch, TableMatch, fold_label, metric_columns
 from forms.model import FieldType, FormDef
-from forms.normalize import is_empty
 from forms.problems import Problem, Severity
+from forms.vocabulary import is_empty
 
 #: Text longer than this is never a label (and is not folded to find out).
 MAX_LABEL_CHARS = 120

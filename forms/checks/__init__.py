@@ -12,13 +12,14 @@ messages, thresholds) are data in ``forms.checks.rules``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from forms.checks import annual, eligibility, validity  # noqa: F401  (register the checks)
 from forms.checks.base import REGISTRY, Context
 from forms.checks.report import VERDICT_LABELS, CheckReport, CheckResult, jsonable, verdict
-from forms.checks.rules import DEFAULT_KINDS, KINDS, RULES, Rule
+from forms.checks.rules import DEFAULT_KINDS, KINDS, RULES, UNREADABLE, Rule
 from forms.errors import FormsError
 from forms.model import FormDef
 from forms.problems import Problem
@@ -63,7 +64,39 @@ def run_checks(
             result = REGISTRY[rule.id](ctx, rule)
             if result is not None:
                 results.append(result)
+    results = settle(ctx, results)
     return CheckReport(fd.id, results, verdict(results, fd))
+
+
+def settle(ctx: Context, results: list[CheckResult]) -> list[CheckResult]:
+    """The first half of the verdict rule: a V- error (other than V-REQ's "not filled", which the checks
+    see as empty anyway) makes the fields it names unreadable, and an E-/A- result that needs one of them
+    becomes undecided, naming the V- rule — a condition is neither failed nor met on a malformed value, and
+    one fault is reported once, as that value."""
+    unreadable = {
+        path: r.rule
+        for r in results
+        if r.kind == "V" and r.rule != "V-REQ" and r.state == "error"
+        for path in r.fields
+    }
+    if not unreadable:
+        return results
+    settled = []
+    for r in results:
+        needs = (*RULES[r.rule].reads.get(ctx.form.id, ()), *r.fields)
+        hit = [p for p in unreadable if any(_related(p, n) for n in needs)]
+        if r.kind == "V" or not hit:
+            settled.append(r)
+            continue
+        because = "、".join(dict.fromkeys(unreadable[p] for p in hit))
+        message = UNREADABLE.format(labels=ctx.labels(hit), rules=because)
+        settled.append(replace(r, passed=None, message=message, fields=hit, value=None))
+    return settled
+
+
+def _related(path: str, other: str) -> bool:
+    """Whether two dotted paths name the same value or one lies inside the other."""
+    return path == other or path.startswith(other + ".") or other.startswith(path + ".")
 
 
 __all__ = [
@@ -73,6 +106,7 @@ __all__ = [
     "CheckResult",
     "Rule",
     "jsonable",
+    "settle",
     "run_checks",
     "verdict",
 ]

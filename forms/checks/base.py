@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
 from forms.checks.report import CheckResult
-from forms.checks.rules import METRIC_HALVES, NONE_WORDS, RULES, Rule
+from forms.checks.rules import METRIC_HALVES, RULES, Rule
 from forms.model import Field, FieldType, FormDef
-from forms.problems import Problem
+from forms.problems import Problem, Severity
+from forms.vocabulary import is_empty
 
 #: A check: the result of its rule on the context's record, or None when it does not apply to this run.
 CheckFn = Callable[["Context", Rule], CheckResult | None]
@@ -82,8 +83,11 @@ class Context:
         return (value.strip() or None) if isinstance(value, str) else None
 
     def rows(self, path: str) -> list[Mapping[str, Any]]:
+        """The rows of a table that say something (a row whose every cell is a none-word is no row)."""
         value = self.get(path)
-        return [row for row in value if isinstance(row, Mapping)] if isinstance(value, list) else []
+        if not isinstance(value, list):
+            return []
+        return [row for row in value if isinstance(row, Mapping) and not is_empty(row)]
 
     def choices(self, path: str) -> list[str]:
         value = self.get(path)
@@ -162,8 +166,17 @@ class Context:
             rule.id, rule.article, rule.severity, passed, message, list(fields), value, threshold
         )
 
+    @staticmethod
+    def graded(result: CheckResult, severity: Severity) -> CheckResult:
+        """``result`` at another severity than its rule's: A-INCIDENT warns on an incident and fails only
+        on a serious one; V-TYPE only warns when its one finding is money with more than two decimals."""
+        return replace(result, severity=severity)
+
     def missing(self, rule: Rule, paths: Sequence[str], **params: Any) -> CheckResult:
-        """Undecided: ``paths`` are empty but needed."""
+        """Undecided: ``paths`` are empty but needed. A V- error rule whose missing fields are all required
+        passes unchecked instead: V-REQ reports them, and one fault is reported once."""
+        if rule.kind == "V" and rule.severity is Severity.ERROR and all(self.required(p) for p in paths):
+            return self.result(rule, True, "not_checked", paths, **params)
         return self.result(rule, None, "missing", paths, **params)
 
     def item(self, rule: Rule, **params: Any) -> str:
@@ -196,30 +209,16 @@ def as_date(value: Any) -> date | None:
     return value if isinstance(value, date) else None
 
 
-def is_blank(value: Any) -> bool:
-    """Nothing given: None, an empty or whitespace string, an empty list."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, list | tuple):
-        return not value
-    return False
-
-
-def says_none(text: str | None) -> bool:
-    """Text that only says "nothing" (``无``, ``暂无``, ``—``)."""
-    return text is not None and text.strip() in NONE_WORDS
-
-
 def percent(part: int, whole: int) -> Fraction:
     """``part / whole × 100`` exactly (no float error at 30/50 = 60 %)."""
     return Fraction(part, whole) * 100
 
 
-def show_percent(value: Fraction) -> Decimal:
-    """A percentage for display, cut (not rounded) to two places so that 49.999 % never shows as 50 %."""
-    shown = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"), ROUND_DOWN)
+def show_percent(value: Fraction | Decimal) -> Decimal:
+    """A percentage for display: rounded half up to two places (70.965 → 70.97), the one rounding every face
+    uses. Only for showing: the checks compare the exact value (49.999 % shows as 50 % and still fails)."""
+    exact = value if isinstance(value, Decimal) else Decimal(value.numerator) / Decimal(value.denominator)
+    shown = exact.quantize(Decimal("0.01"), ROUND_HALF_UP)
     return shown.normalize() if shown == shown.to_integral_value() else shown
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from forms.checks.base import Context, as_date, check, percent, says_none, show, show_percent
+from forms.checks.base import Context, as_date, check, percent, show, show_percent
 from forms.checks.report import CheckResult
 from forms.checks.rules import (
     CASES_MIN,
@@ -24,9 +24,11 @@ from forms.checks.rules import (
     SERVICE_REVENUE_OVER,
     SERVICE_YEARS_MIN,
     SHARE_MIN,
+    SITE_AREA_OVER,
     STAFF_MIN,
     Rule,
 )
+from forms.vocabulary import says_none
 
 
 def _flag_check(ctx: Context, rule: Rule, want: bool) -> CheckResult:
@@ -48,15 +50,20 @@ def not_removed(ctx: Context, rule: Rule) -> CheckResult:
     return _flag_check(ctx, rule, False)
 
 
-@check("E-SHARE")
-def itb_share(ctx: Context, rule: Rule) -> CheckResult:
+def _threshold_check(ctx: Context, rule: Rule, threshold: Decimal, *, over: bool = False) -> CheckResult:
+    """The one number ``rule`` reads is at least ``threshold`` (以上, 不低于, 不少于), or more than it when
+    ``over`` (超过, 大于); the comparison is exact."""
     (path,) = rule.reads[ctx.form.id]
     value = ctx.number(path)
     if value is None:
         return ctx.missing(rule, [path])
-    return ctx.result(
-        rule, value >= SHARE_MIN, fields=[path], value=value, threshold=SHARE_MIN, label=ctx.label(path)
-    )
+    passed = value > threshold if over else value >= threshold
+    return ctx.result(rule, passed, fields=[path], value=value, threshold=threshold, label=ctx.label(path))
+
+
+@check("E-SHARE")
+def itb_share(ctx: Context, rule: Rule) -> CheckResult:
+    return _threshold_check(ctx, rule, SHARE_MIN)
 
 
 @check("E-MECH")
@@ -136,13 +143,7 @@ def leaders(ctx: Context, rule: Rule) -> CheckResult:
 
 @check("E-STAFF")
 def staff(ctx: Context, rule: Rule) -> CheckResult:
-    (path,) = rule.reads[ctx.form.id]
-    value = ctx.integer(path)
-    if value is None:
-        return ctx.missing(rule, [path])
-    return ctx.result(
-        rule, value >= STAFF_MIN, fields=[path], value=value, threshold=STAFF_MIN, label=ctx.label(path)
-    )
+    return _threshold_check(ctx, rule, Decimal(STAFF_MIN))
 
 
 def _ratio_check(ctx: Context, rule: Rule, minimum_pct: Decimal) -> CheckResult:
@@ -204,10 +205,16 @@ def assets(ctx: Context, rule: Rule) -> CheckResult:
     return ctx.result(rule, False, "failed", fields, value, threshold, **params)
 
 
+@check("E-SITE")
+def site(ctx: Context, rule: Rule) -> CheckResult:
+    """第六条（六） 固定场所: a service site of more than 0 平方米."""
+    return _threshold_check(ctx, rule, SITE_AREA_OVER, over=True)
+
+
 @check("E-PROJECTS")
 def projects(ctx: Context, rule: Rule) -> CheckResult:
     """A national or provincial project whose [start, end] overlaps the three calendar years before
-    cover.date's year; an empty end means the project is still running."""
+    cover.date's year (the form's 填写说明); see ``_in_window`` for a project with a date missing."""
     table, date_path = rule.reads[ctx.form.id]
     own = ctx.date(date_path)
     rows = ctx.rows(table)
@@ -244,7 +251,10 @@ def projects(ctx: Context, rule: Rule) -> CheckResult:
 
 
 def _in_window(row: Mapping[str, Any], window: tuple[date, date], levels: tuple[str, ...]) -> bool | None:
-    """Whether one project row counts: True, False, or None when its level or start is missing."""
+    """Whether one project row counts: True, False, or None when its level or dates leave it open.
+
+    A running project has no end. A project with no start counts when its end lies inside the window (it
+    was carried out then); with neither date, or no start and an end after the window, it is undecided."""
     start, end = as_date(row.get("start")), as_date(row.get("end"))
     if end is not None and end < window[0]:
         return False
@@ -253,9 +263,9 @@ def _in_window(row: Mapping[str, Any], window: tuple[date, date], levels: tuple[
     level = row.get("level")
     if level is not None and level not in levels:
         return False
-    if level is None or start is None:
+    if start is None and (end is None or end > window[1]):
         return None
-    return True
+    return None if level is None else True
 
 
 @check("E-FIELDS")

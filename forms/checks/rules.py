@@ -37,9 +37,10 @@ PROJECT_WINDOW_YEARS = 3
 SHARE_TOLERANCE = Decimal(1)
 #: 第十六条: the annual report is due on this (month, day) of the year after the report year.
 ANNUAL_DEADLINE = (3, 31)
-
-#: Words that, written in a text box, say "nothing here" (spec README: 无 / — / 暂无 mean none).
-NONE_WORDS = frozenset({"无", "/", "／", "—", "-", "－", "——", "暂无", "没有", "N/A", "n/a"})
+#: 第六条（五） as A-KEEP reads it at year end: at least one academic or technical leader.
+LEADERS_MIN = 1
+#: 第六条（六）固定场所: a service site of more than this many 平方米.
+SITE_AREA_OVER = Decimal(0)
 
 #: The two columns of annex2's capacity table, as printed.
 METRIC_HALVES: Mapping[str, str] = MappingProxyType({"previous": "上年末", "current": "本年末"})
@@ -49,6 +50,12 @@ RECEIVED_LABEL = "收到日期"
 
 #: Default template for a check that cannot be decided because a field it needs is empty.
 MISSING = "{labels}未填写，无法判断"
+
+#: Template for an E-/A- check undecided because a V- error made a field it needs unreadable.
+UNREADABLE = "{labels}有误（见 {rules}），无法判断"
+
+#: Template for a V- check that could not look at a required field left empty (V-REQ reports it).
+NOT_CHECKED = "{labels}未填写（见 V-REQ），未核对"
 
 #: Template for an optional field left empty (nothing to check).
 NOT_GIVEN = "{labels}未填写（非必填项），无需核验"
@@ -82,6 +89,8 @@ class Rule:
             return MISSING
         if key == "not_given":
             return NOT_GIVEN
+        if key == "not_checked":
+            return NOT_CHECKED
         raise KeyError(f"rule {self.id} has no message {key!r}")
 
 
@@ -111,6 +120,8 @@ _RULES: tuple[Rule, ...] = (
             "failed": "数据类型或取值范围不正确：{details}",
             "item": "{label}应为{expected}，实际为 {found}",
             "section": "{label}应为对象（各字段的键值），实际为 {found}",
+            "warned": "请核对：{details}",
+            "cents": "{label}为 {found}，超过两位小数（按填写的数值核查，未四舍五入）",
         },
     ),
     Rule(
@@ -179,6 +190,7 @@ _RULES: tuple[Rule, ...] = (
         {
             "annex1": (
                 "applicant.revenue_itb<=applicant.revenue_total",
+                "applicant.service_revenue<=applicant.revenue_total",
                 "applicant.staff_senior<=applicant.staff_total",
                 "applicant.staff_qualified<=applicant.staff_total",
                 "performance.yearly.revenue_itb<=performance.yearly.revenue_total",
@@ -209,6 +221,19 @@ _RULES: tuple[Rule, ...] = (
             "annex1": ("applicant.itb_share", "applicant.revenue_itb", "applicant.revenue_total"),
             "annex2": ("operations.itb_share", "operations.revenue_itb", "operations.revenue_total"),
         },
+    ),
+    Rule(
+        "V-SINCE",
+        "开始服务时间不早于成立时间",
+        V_ARTICLE,
+        Severity.WARN,
+        A1,
+        {
+            "passed": "{since_label}（{value}）不早于{established_label}（{established}）",
+            "failed": "{since_label}（{value}）早于{established_label}（{established}），"
+            "请核实（如承继上级单位的服务经历，请在平台简介中说明）",
+        },
+        {"annex1": ("platform.service_since", "applicant.established")},
     ),
     Rule(
         "V-YEARS",
@@ -285,7 +310,7 @@ _RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "E-SHARE",
-        "业务占比",
+        "产业技术基础服务收入占比",
         "第六条（二）",
         Severity.FAIL,
         A1,
@@ -397,6 +422,18 @@ _RULES: tuple[Rule, ...] = (
         {"annex1": ("applicant.equipment_value", "applicant.service_revenue")},
     ),
     Rule(
+        "E-SITE",
+        "固定服务场所",
+        "第六条（六）",
+        Severity.FAIL,
+        A1,
+        {
+            "passed": "{label}为 {value} 平方米",
+            "failed": "{label}为 {value} 平方米。申报单位应有固定的服务场所",
+        },
+        {"annex1": ("applicant.site_area",)},
+    ),
+    Rule(
         "E-PROJECTS",
         "国家级或省部级项目",
         "第六条（七）",
@@ -405,7 +442,7 @@ _RULES: tuple[Rule, ...] = (
         {
             "passed": "{label}中有 {value} 项在 {start}–{end} 年间实施（如“{name}”）",
             "failed": "{label}中没有在 {start}–{end} 年间实施的项目（级别须为{levels}）",
-            "unknown": "{label}中有项目未填级别或开始时间，无法判断是否在 {start}–{end} 年间实施",
+            "unknown": "{label}中有项目未填级别或起止时间，无法判断是否在 {start}–{end} 年间实施",
         },
         {"annex1": ("performance.projects", "cover.date")},
     ),
@@ -423,13 +460,14 @@ _RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "E-BARRED",
-        "近3年未被移出名录",
+        "近3年未因第十九条被移出名录",
         "第十九条",
         Severity.FAIL,
         A1,
         {
             "passed": "{label}：否",
-            "failed": "{label}：是。近3年内被移出服务平台名录的单位不得申报",
+            "failed": "{label}：是。因《办法》第十九条所列情形被移出名录未满3年的单位不得申报"
+            "（因第十八条、第二十条移出的不在此限）",
         },
         {"annex1": ("applicant.removed_within_3y",)},
     ),
@@ -469,6 +507,7 @@ _RULES: tuple[Rule, ...] = (
             "failed": "本年末以下指标已不符合第六条的认定条件：{details}",
             "below": "{label} {value}{unit}，低于 {threshold}{unit}",
             "ratio": "{part_label}占{whole_label}的 {value}%，低于 {threshold}%",
+            "leaders": "{label} {value} 人，少于 {threshold} 人",
             "assets": "{equipment_label} {equipment} 万元，低于 {equipment_min} 万元，"
             "且{revenue_label} {revenue} 万元，未超过 {revenue_over} 万元",
         },
@@ -480,12 +519,38 @@ _RULES: tuple[Rule, ...] = (
                 "capacity.equipment_value.current",
                 "operations.itb_share",
                 "operations.revenue_itb",
+                "capacity.leaders.current",
             )
         },
     ),
     Rule(
+        "A-YEAR",
+        "报告上一年度情况",
+        "第十六条",
+        Severity.WARN,
+        A2,
+        {
+            "passed": "{year_label}为 {value} 年，为{date_label}（{date}）的上一年度",
+            "failed": "{year_label}为 {value} 年，但{date_label}为 {date}："
+            "年度报告应根据上一年度（{threshold} 年）运行情况填报，请核实",
+        },
+        {"annex2": ("header.report_year", "header.fill_date")},
+    ),
+    Rule(
+        "A-SERVICE",
+        "正常运行并提供服务",
+        "第十九条（三）",
+        Severity.WARN,
+        A2,
+        {
+            "passed": "本年度{labels}不全为 0",
+            "failed": "本年度{labels}均为 0，可能属于“无法正常运行或提供服务”，请人工核实",
+        },
+        {"annex2": ("operations.clients", "operations.service_items", "operations.revenue_itb")},
+    ),
+    Rule(
         "A-CHANGE",
-        "变更须说明",
+        "变更情况说明",
         "第十七条",
         Severity.ERROR,
         A2,
@@ -501,8 +566,12 @@ _RULES: tuple[Rule, ...] = (
         "第十七条",
         Severity.FAIL,
         A2,
-        {"passed": "{label}：否", "failed": "{label}：是。依托单位法人主体发生重大变更的，须重新认定"},
-        {"annex2": ("changes.legal_entity_changed",)},
+        {
+            "passed": "{label}：否",
+            "failed": "{label}：是。依托单位法人主体发生重大变更的，须重新认定",
+            "uscc": "{uscc_label}由“{previous}”变为“{value}”：统一社会信用代码变化即法人主体变更，须重新认定",
+        },
+        {"annex2": ("changes.legal_entity_changed", "header.uscc")},
     ),
     Rule(
         "A-INCIDENT",
@@ -510,29 +579,37 @@ _RULES: tuple[Rule, ...] = (
         "第十九条（四）",
         Severity.FAIL,
         A2,
-        {"passed": "{label}：否", "failed": "{label}：是。发生安全责任事故或违法违规行为的，可能被移出名录"},
-        {"annex2": ("changes.incidents",)},
+        {
+            "passed": "{label}：否",
+            "failed": "{label}：是，且{impact_label}：是。"
+            "发生安全责任事故或违法违规行为并造成社会严重不良影响的，应移出名录",
+            "verify": "{label}：是（{impact_label}：{impact}）。需核实是否造成社会严重不良影响",
+            "no_details": "{label}：是，但未填写{details_label}",
+        },
+        {"annex2": ("changes.incidents", "changes.serious_impact", "changes.incident_details")},
     ),
     Rule(
         "A-CARRY",
         "与上年度报告衔接",
-        "—",
+        "第十七条",
         Severity.WARN,
         A2,
         {
             "passed": "与 {previous_year} 年度报告衔接一致",
             "failed": "与上年度报告不一致：{details}",
             "metric": "{label}填写 {value}，上年度报告的本年末为 {previous}",
-            "identity": "{label}由“{previous}”变为“{value}”，但未填报变更",
+            "identity": "{label}由“{previous}”变为“{value}”，但未填报变更（变更应及时申请）",
             "year": "上年度报告的{label}为 {previous}，应为 {expected}",
         },
         {
             "annex2": (
                 "capacity",
-                "header.uscc",
-                "header.platform_name",
                 "header.report_year",
                 "changes.changed",
+                "header.service_fields",
+                "header.service_scopes",
+                "header.operator",
+                "header.platform_head",
             )
         },
     ),

@@ -1,8 +1,9 @@
 """V- checks: is the record well-formed data (both forms)?
 
-Convention: a V- check is undecided (``passed=None``) only when a *required* field it reads is empty;
-an optional field left empty is simply not checked. Each rule gives one result listing every offending
-path in ``fields``.
+Convention: a required field left empty is V-REQ's finding alone — the other error rules pass it
+unchecked (``Context.missing``), so one fault is reported once; the warnings (V-SHARE, V-SINCE) are
+undecided instead. An optional field left empty is simply not checked. Each rule gives one result listing
+every offending path in ``fields``.
 """
 
 from __future__ import annotations
@@ -14,15 +15,15 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from forms.checks.base import Context, as_date, as_int, as_number, check, is_blank, show
+from forms.checks.base import Context, as_date, as_int, as_number, check, show, show_percent
 from forms.checks.report import CheckResult
 from forms.checks.rules import DATE_ROLES, PROJECT_WINDOW_YEARS, SHARE_TOLERANCE, Rule
 from forms.model import OTHER_OPTION, Field, FieldType
-from forms.normalize import is_valid_email, is_valid_mobile, is_valid_postcode
+from forms.normalize import is_valid_email, is_valid_mobile, is_valid_postcode, more_than_cents
 from forms.problems import Severity
 from forms.records import TYPE_NAMES
-from forms.schema import YEAR_RANGE
 from forms.uscc import uscc_error
+from forms.vocabulary import YEAR_MAX, YEAR_MIN, is_blank, is_empty
 
 # --- V-REQ --------------------------------------------------------------------------------------------
 
@@ -32,6 +33,7 @@ def required(ctx: Context, rule: Rule) -> CheckResult:
     """Every required field filled: a table has ≥ 1 row (or its min_rows), a metric both halves, a
     ``required_if`` field when its bool is true, and ``<key>_other`` when 其他 is chosen."""
     missing: list[str] = []
+    unusable = set(_unusable(ctx))  # given but not of its type: V-TYPE reports it, once
     for section in ctx.form.sections:
         values = ctx.get(section.key)
         values = values if isinstance(values, Mapping) else {}
@@ -40,15 +42,15 @@ def required(ctx: Context, rule: Rule) -> CheckResult:
             value = values.get(f.key)
             needed = f.required or (f.required_if is not None and values.get(f.required_if) is True)
             if needed:
-                missing.extend(_missing_parts(f, path, value))
+                missing.extend(p for p in _missing_parts(f, path, value) if p not in unusable)
             if f.other_key and _chose_other(f, value) and is_blank(values.get(f.other_key)):
                 missing.append(f"{section.key}.{f.other_key}")
     return ctx.result(rule, not missing, fields=missing)
 
 
 def _missing_parts(f: Field, path: str, value: Any) -> list[str]:
-    if f.type is FieldType.TABLE:
-        rows = value if isinstance(value, list) else []
+    if f.type is FieldType.TABLE:  # rows that only say 无 are no rows
+        rows = [row for row in value if not is_empty(row)] if isinstance(value, list) else []
         return [path] if len(rows) < max(1, f.min_rows) else []
     if f.type is FieldType.METRIC:
         pair = value if isinstance(value, Mapping) else {}
@@ -65,14 +67,26 @@ def _chose_other(f: Field, value: Any) -> bool:
 # --- V-TYPE -------------------------------------------------------------------------------------------
 
 
+#: Loader problems another V- rule reports on the value kept in the record (one fault, reported once).
+_REPORTED_ELSEWHERE = frozenset({"invalid_uscc", "invalid_mobile", "invalid_email", "invalid_postcode"})
+
+
+def _unusable(ctx: Context) -> dict[str, str]:
+    """Fields the loader could not use (its error problems; the value is null in the record) → message."""
+    found: dict[str, str] = {}
+    for problem in ctx.load_problems:
+        if problem.severity is Severity.ERROR and problem.field and problem.code not in _REPORTED_ELSEWHERE:
+            found.setdefault(problem.field, problem.message)
+    return found
+
+
 @check("V-TYPE")
 def types(ctx: Context, rule: Rule) -> CheckResult:
-    """Each value of its declared type and range (amounts ≥ 0, pct 0–100, years 1900–2100), plus the
-    values the loader could not use (its error problems: the value is already null in the record)."""
-    details: dict[str, str] = {}
-    for problem in ctx.load_problems:
-        if problem.severity is Severity.ERROR and problem.field and problem.field not in details:
-            details[problem.field] = problem.message
+    """Each value of its declared type and range (amounts ≥ 0, pct 0–100, counts and years whole numbers,
+    years within YEAR_MIN–YEAR_MAX), plus the values the loader could not use. Money with more than two
+    decimals is kept and compared as entered: alone, it makes this result a warning."""
+    details = _unusable(ctx)
+    cents: dict[str, str] = {}
     for section in ctx.form.sections:
         values = ctx.get(section.key)
         if values is not None and not isinstance(values, Mapping) and section.key not in details:
@@ -83,7 +97,13 @@ def types(ctx: Context, rule: Rule) -> CheckResult:
         expected = _type_error(f, value)
         if expected is not None:
             details[path] = ctx.item(rule, label=ctx.label(path), expected=expected, found=_found(value))
-    return ctx.result(rule, not details, fields=list(details), details="；".join(details.values()))
+        elif f.type is FieldType.WAN and more_than_cents(as_number(value) or Decimal(0)):
+            cents[path] = ctx.item(rule, _key="cents", label=ctx.label(path), found=_found(value))
+    if not details and cents:
+        warned = ctx.result(rule, False, "warned", list(cents), details="；".join(cents.values()))
+        return ctx.graded(warned, Severity.WARN)
+    found = {**details, **cents}
+    return ctx.result(rule, not details, fields=list(found), details="；".join(found.values()))
 
 
 def _values(ctx: Context) -> Iterator[tuple[str, Field, Any]]:
@@ -144,7 +164,7 @@ def _type_error(f: Field, value: Any) -> str | None:
         case FieldType.INT:
             ok = as_int(value) is not None and value >= 0
         case FieldType.YEAR:
-            ok = as_int(value) is not None and YEAR_RANGE[0] <= value <= YEAR_RANGE[1]
+            ok = as_int(value) is not None and YEAR_MIN <= value <= YEAR_MAX
         case FieldType.WAN | FieldType.M2:
             number = as_number(value)
             ok = number is not None and number >= 0
@@ -295,7 +315,7 @@ def share(ctx: Context, rule: Rule) -> CheckResult:
     if total == 0:
         return ctx.result(rule, None, "zero", fields, value=stated, **labels)
     computed = Fraction(itb) * 100 / Fraction(total)
-    shown = (Decimal(computed.numerator) / Decimal(computed.denominator)).quantize(Decimal("0.01"))
+    shown = show_percent(computed)
     passed = abs(Fraction(stated) - computed) <= Fraction(SHARE_TOLERANCE)
     return ctx.result(
         rule,
@@ -306,6 +326,30 @@ def share(ctx: Context, rule: Rule) -> CheckResult:
         computed=show(shown),
         tolerance=show(SHARE_TOLERANCE),
         **labels,
+    )
+
+
+# --- V-SINCE ------------------------------------------------------------------------------------------
+
+
+@check("V-SINCE")
+def since_established(ctx: Context, rule: Rule) -> CheckResult:
+    """开始从事服务时间 not before 成立时间: a warning, as a unit may carry on a predecessor's service."""
+    since_path, established_path = rule.reads[ctx.form.id]
+    since, established = ctx.date(since_path), ctx.date(established_path)
+    absent = [p for p, v in ((since_path, since), (established_path, established)) if v is None]
+    if absent:
+        return ctx.missing(rule, absent)
+    assert since is not None and established is not None
+    return ctx.result(
+        rule,
+        since >= established,
+        fields=[since_path, established_path],
+        value=since,
+        threshold=established,
+        since_label=ctx.label(since_path),
+        established_label=ctx.label(established_path),
+        established=show(established),
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from forms.vocabulary import YEAR_MAX, YEAR_MIN
+
 FORMATS = ("docx", "pdf", "xlsx")
 FORM_IDS = ("annex1", "annex2")
 
@@ -38,7 +40,7 @@ class UploadFile(Schema):
 
 class PrefillForm(Schema):
     year = fields.Integer(
-        required=True, validate=validate.Range(2000, 2100), metadata={"description": "本次填报年度 N"}
+        required=True, validate=validate.Range(YEAR_MIN, YEAR_MAX), metadata={"description": "本次填报年度 N"}
     )
     format = fields.String(
         load_default="docx",
@@ -68,6 +70,14 @@ class Problem(Schema):
 
 class CheckResult(Schema):
     rule = fields.String()
+    title = fields.String(metadata={"description": "规则名称"})
+    clause = fields.String(
+        metadata={"description": "条款、规则与名称，如“第六条（二） E-SHARE 产业技术基础服务收入占比”"}
+    )
+    state = fields.String(
+        validate=validate.OneOf(("pass", "fail", "warn", "error", "unknown")),
+        metadata={"description": "结果状态：通过、不符合、请核实、有误待补充、无法判断"},
+    )
     article = fields.String()
     severity = fields.String()
     passed = fields.Boolean(allow_none=True)
@@ -85,6 +95,9 @@ class CheckReport(Schema):
     verdict_label = fields.String()
     results = fields.List(fields.Nested(CheckResult))
     summary = fields.Dict()
+    counts_text = fields.String(
+        metadata={"description": "各状态项数，如“通过 20 项，不符合或提示 2 项，待补充 1 项，共 23 项”"}
+    )
     problems = fields.List(fields.Nested(Problem), metadata={"description": "记录加载时发现的问题"})
 
 

@@ -36,10 +36,9 @@ from forms.checks import CheckReport, jsonable, run_checks
 from forms.model import Field, FieldType, FormDef
 from forms.records import dump_record
 from forms.uscc import fold_uscc
+from forms.vocabulary import VERDICT_SHORT
 from service.bundles.files import FILE_STATES, FileOutcome
 from service.bundles.pool import parse_all
-
-VERDICT_LABELS = {"eligible": "符合", "ineligible": "不符合", "incomplete": "待补充"}
 
 _SPACES = re.compile(r"\s+")
 
@@ -284,7 +283,7 @@ class Unit:
                 for f in self.files
             ],
             "verdict": self.verdict,
-            "verdict_label": VERDICT_LABELS.get(self.verdict, self.verdict),
+            "verdict_label": VERDICT_SHORT.get(self.verdict, self.verdict),
             "record": jsonable(dump_record(self.record, ANNEX1)),
             "checks": checks["results"],
             "check_summary": checks.get("summary"),

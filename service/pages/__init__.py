@@ -25,6 +25,7 @@ from forms.checks import RULES
 from forms.describe import form_as_dict
 from forms.errors import FormsError, UnknownForm
 from forms.model import Field, FormDef, Section
+from forms.vocabulary import RESULT_LABELS, YEAR_MAX, YEAR_MIN
 from service import workflows
 from service.problems import problem_kind
 
@@ -60,7 +61,7 @@ NUMBER_ATTRS: Mapping[FieldType, Mapping[str, str]] = {
     FieldType.WAN: {"step": "0.01", "min": "0", "inputmode": "decimal"},
     FieldType.PCT: {"step": "0.01", "min": "0", "max": "100", "inputmode": "decimal"},
     FieldType.M2: {"step": "0.01", "min": "0", "inputmode": "decimal"},
-    FieldType.YEAR: {"step": "1", "min": "1900", "max": "2100", "inputmode": "numeric"},
+    FieldType.YEAR: {"step": "1", "min": str(YEAR_MIN), "max": str(YEAR_MAX), "inputmode": "numeric"},
 }
 
 #: What the parse page says beside a required field left empty (V-REQ's own message lists them all).
@@ -133,6 +134,7 @@ def fill(form_id: str) -> str | tuple[str, int]:
         T=FieldType,
         formats=DOWNLOAD_FORMATS[form.id],
         prefill_accept=PREFILL_ACCEPT,
+        year_bounds=(YEAR_MIN, YEAR_MAX),
     )
 
 
@@ -174,6 +176,7 @@ def bundles_page() -> str:
         accept=BUNDLE_ACCEPT,
         definition=form_as_dict(get_form("annex1")),
         rule_titles={rule_id: rule.title for rule_id, rule in RULES.items()},
+        result_labels=dict(RESULT_LABELS),
         max_upload_mb=settings.bundle_max_upload_mb,
         max_entries=settings.bundle_max_entries,
         brief_poll_files=BUNDLE_BRIEF_POLL_FILES,
@@ -197,6 +200,7 @@ def _render_parse(*, result: dict[str, Any] | None = None, error: tuple[str, str
         result=result,
         error=error,
         rule_titles={rule_id: rule.title for rule_id, rule in RULES.items()},
+        result_labels=dict(RESULT_LABELS),
         T=FieldType,
     )
 
@@ -210,10 +214,13 @@ def _result_view(
     for problem in parsed["problems"]:
         path = shown.get(_top_path(problem.get("field")), "")
         notes.setdefault(path, []).append({**problem, "where": _row_hint(problem.get("field"))})
+    noted = set(notes)  # a field the reader already flagged: a V- rule restating it is not repeated there
     failed = [r for r in (report or {}).get("results", []) if r["passed"] is False]
     for result in failed:
         places = dict.fromkeys(shown.get(_top_path(path), "") for path in result["fields"] or [""])
         for place in places:
+            if place and place in noted and result["rule"].startswith("V-"):
+                continue
             # V-REQ lists every empty required field in one message: beside one field, say it of that one
             message = REQUIRED_NOTE if result["rule"] == "V-REQ" and place else result["message"]
             notes.setdefault(place, []).append(

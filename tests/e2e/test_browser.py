@@ -160,8 +160,10 @@ def test_fill_download_parse_round_trip(page: Page, server: str, tmp_path: Path)
 
     # inline validation from /api/v1/check, placed beside the field by its dotted path
     staff = by_id(page, "f-applicant.staff_total")
-    staff.fill("30")
-    expect(page.locator('[data-msgs="applicant.staff_total"]')).to_contain_text("第六条（五）")
+    staff.fill(
+        "30"
+    )  # fewer than the senior staff: the figures contradict each other (V-PART), so E-STAFF waits
+    expect(page.locator('[data-msgs="applicant.staff_total"]')).to_contain_text("（V-PART 分项不超过总数）")
     expect(staff).to_have_attribute("aria-invalid", "true")
     expect(page.locator('[data-msgs="applicant.staff_senior"]')).to_contain_text("V-PART")
     staff.evaluate("element => element.scrollIntoView({block: 'center'})")
@@ -323,7 +325,7 @@ def test_bundle_review(page: Page, server: str, tmp_path: Path) -> None:
     expect(detail.locator(".unit-checks tr[data-rule]")).to_have_count(1)
     staff_row = detail.locator('tr[data-path="applicant.staff_total"]')
     expect(staff_row.locator(".value")).to_have_text("30")
-    expect(staff_row.locator(".notes")).to_contain_text("E-STAFF 第六条（五）：从业人员总数为 30 人")
+    expect(staff_row.locator(".notes")).to_contain_text("第六条（五） E-STAFF 从业人员：从业人员总数为 30 人")
     expect(detail.locator('tr[data-path="applicant.name"] .value')).to_have_text("测试单位012检测中心")
     sections = [s.title for s in FORMS["annex1"].sections]
     expect(detail.locator(".record-section h4")).to_have_text(sections)

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from forms import get_form
 from forms.labels import LabelIndex, fold_label
 from forms.model import OTHER_OPTION, Field, FieldType, FormDef
-from forms.normalize import is_empty
 from forms.uscc import ALPHABET, check_character
+from forms.vocabulary import is_empty
 
 _CJK = "平台检测计量中心研究院有限公司技术服务江苏南京装备质量可靠性试验标准数据实验室工程"
 _ALNUM = "ABCDEFGHJKLMNPQRTUWXYabcdefxyz0123456789"

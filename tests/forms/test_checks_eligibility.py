@@ -49,6 +49,7 @@ def test_the_example_is_eligible_and_every_e_check_passes(rec):
         "E-QUALIFIED",
         "E-LEADER",
         "E-ASSETS",
+        "E-SITE",
         "E-PROJECTS",
         "E-FIELDS",
         "E-BARRED",
@@ -111,11 +112,15 @@ def test_e_qualified_sixty_percent_inclusive_without_float_error(rec, qualified,
         assert result.value == Decimal(60) and "不低于 60%" in result.message
 
 
-def test_ratio_shown_is_cut_not_rounded_up_to_the_threshold(rec):
+def test_ratio_is_compared_exactly_and_shown_rounded_half_up(rec):
+    """Decision 13: 5000/10001 = 49.995…% is below 50% (compared exactly) and shows as 50% (half up),
+    with the counts beside it so that a person sees why it fails."""
     rec["applicant"].update(staff_total=10001, staff_senior=5000, staff_qualified=10001)
     result = run(rec).result("E-SENIOR")
     assert result.passed is False
-    assert result.value == Decimal("49.99") and "49.99%" in result.message
+    assert result.value == Decimal("50") and "（5000/10001），低于 50%" in result.message
+    rec["applicant"].update(staff_total=10000, staff_senior=4999, staff_qualified=10000)  # 49.99% exactly
+    assert run(rec).result("E-SENIOR").value == Decimal("49.99")
 
 
 def test_ratios_with_no_staff_fail_and_missing_staff_is_undecided(rec):
@@ -172,7 +177,7 @@ def test_e_assets_either_condition_with_the_right_boundary(rec, equipment, reven
 def test_e_years_one_full_year_before_the_application(rec, since, cover, passed):
     rec["platform"]["service_since"] = date.fromisoformat(since)
     rec["cover"]["date"] = date.fromisoformat(cover)
-    result = run(rec).result("E-YEARS")
+    result = run_checks(rec, "annex1", today=max(TODAY, date.fromisoformat(cover))).result("E-YEARS")
     assert result.passed is passed
     assert result.value == date.fromisoformat(since)
     assert (
@@ -247,7 +252,10 @@ def _project(level: str | None, start: str | None, end: str | None) -> dict[str,
         ("国家级", "2019-05-01", None, True),  # still running
         ("国家级", "2024-01-01", "2024-12-31", True),
         (None, "2024-01-01", "2024-12-31", None),  # level unknown
-        ("国家级", None, "2024-12-31", None),  # start unknown
+        ("国家级", None, "2024-12-31", True),  # no start, but it ended inside the window
+        ("国家级", None, "2023-01-01", True),
+        ("国家级", None, "2026-01-01", None),  # no start, ended after the window: may have begun after it
+        ("国家级", None, None, None),  # neither date
         (None, None, "2022-06-30", False),  # whatever its level, it ended before the window
     ],
 )

@@ -26,6 +26,7 @@ SPEC = {
     "V-POSTCODE": ("—", "error"),
     "V-PART": ("—", "error"),
     "V-SHARE": ("—", "warn"),
+    "V-SINCE": ("—", "warn"),
     "V-YEARS": ("—", "error"),
     "V-LEN": ("—", "warn"),
     "V-NAME": ("—", "error"),
@@ -41,16 +42,19 @@ SPEC = {
     "E-QUALIFIED": ("第六条（五）", "fail"),
     "E-LEADER": ("第六条（五）", "fail"),
     "E-ASSETS": ("第六条（六）", "fail"),
+    "E-SITE": ("第六条（六）", "fail"),
     "E-PROJECTS": ("第六条（七）", "fail"),
     "E-FIELDS": ("第五条", "fail"),
     "E-BARRED": ("第十九条", "fail"),
     "E-BRANCH": ("第二十条", "warn"),
     "A-DEADLINE": ("第十六条", "warn"),
     "A-KEEP": ("第六条", "warn"),
+    "A-YEAR": ("第十六条", "warn"),
+    "A-SERVICE": ("第十九条（三）", "warn"),
     "A-CHANGE": ("第十七条", "error"),
     "A-REENTITLE": ("第十七条", "fail"),
     "A-INCIDENT": ("第十九条（四）", "fail"),
-    "A-CARRY": ("—", "warn"),
+    "A-CARRY": ("第十七条", "warn"),
 }
 
 
@@ -106,7 +110,7 @@ def test_verdict_annex1(results, expected):
     [
         ([r("A-INCIDENT", True), r("V-REQ", True)], "ok"),
         ([r("A-INCIDENT", False), r("V-REQ", False)], "fail"),
-        ([r("A-CHANGE", False)], "fail"),  # an A- error fails the report
+        ([r("A-CHANGE", False)], "incomplete"),  # a change without its description: 待补充 (decision 8)
         ([r("A-REENTITLE", None), r("V-REQ", True)], "incomplete"),
         ([r("V-USCC", False), r("A-INCIDENT", True)], "incomplete"),
         ([r("A-DEADLINE", False), r("A-KEEP", False), r("A-CARRY", False), r("A-DEADLINE", None)], "ok"),
@@ -130,6 +134,9 @@ def test_to_dict_is_json_safe_with_numbers_and_iso_dates(annex1_json):
     results = {x["rule"]: x for x in data["results"]}
     assert results["E-STAFF"] == {
         "rule": "E-STAFF",
+        "title": "从业人员",
+        "clause": "第六条（五） E-STAFF 从业人员",
+        "state": "fail",
         "article": "第六条（五）",
         "severity": "fail",
         "passed": False,
@@ -146,8 +153,13 @@ def test_to_dict_is_json_safe_with_numbers_and_iso_dates(annex1_json):
         "passed": len(report.results) - 1,
         "failed": 1,
         "unknown": 0,
+        "by_state": {"pass": len(report.results) - 1, "fail": 1, "warn": 0, "error": 0, "unknown": 0},
         "failed_by_severity": {"error": 0, "warn": 0, "fail": 1},
     }
+    assert (
+        data["counts_text"]
+        == f"通过 {len(report.results) - 1} 项，不符合或提示 1 项，待补充 0 项，共 {len(report.results)} 项"
+    )
 
 
 def test_to_text_names_verdict_articles_and_counts(annex1_json):
@@ -156,18 +168,25 @@ def test_to_text_names_verdict_articles_and_counts(annex1_json):
     text = run_checks(record, "annex1", today=date(2026, 11, 1)).to_text()
     lines = text.splitlines()
     assert lines[0] == "申报书核查结论：不符合申报条件"
-    assert "  第六条（二） E-SHARE：产业技术基础服务业务占比为 59.9%，低于 60% 的要求" in lines
-    assert any(line.startswith("  第六条（五） E-STAFF：") and "未填写" in line for line in lines)
-    assert any(line.startswith("  第二十条 E-BRANCH：") for line in lines)
-    assert any(line.startswith("  必填项 V-REQ：") for line in lines)  # a rule without article: its title
+    assert (
+        "  第六条（二） E-SHARE 产业技术基础服务收入占比：产业技术基础服务业务占比为 59.9%，低于 60% 的要求"
+        in lines
+    )
+    assert any(line.startswith("  第六条（五） E-STAFF 从业人员：") and "未填写" in line for line in lines)
+    assert any(line.startswith("  第二十条 E-BRANCH 分支机构：") for line in lines)
+    assert any(line.startswith("  V-REQ 必填项：") for line in lines)  # a rule without article
+    assert not any(line.startswith("  V-PART") for line in lines)  # the empty staff_total is V-REQ's alone
     headings = [line for line in lines if not line.startswith("  ")]
-    assert headings[1:4] == ["不符合：", "无法判断（待补充）：", "提示（请人工核实）："]
+    assert headings[1:4] == ["不符合：", "有误或无法判断（待补充）：", "提示（请人工核实）："]
     assert lines[-1].startswith("通过 ") and lines[-1].endswith("项。")
 
 
 def test_to_text_of_a_clean_report_is_short():
     report = CheckReport("annex2", [r("A-INCIDENT", True)], "ok")
-    assert report.to_text() == "年度运行情况表核查结论：符合要求\n通过 1 项，共 1 项。"
+    assert (
+        report.to_text()
+        == "年度运行情况表核查结论：符合要求\n通过 1 项，不符合或提示 0 项，待补充 0 项，共 1 项。"
+    )
 
 
 def test_kinds_select_the_checks(annex1_json):
@@ -209,7 +228,7 @@ def test_labels_in_messages_come_from_the_definition(annex1_json):
     form = dataclasses.replace(
         ANNEX1, sections=tuple(relabelled if s.key == "applicant" else s for s in ANNEX1.sections)
     )
-    annex1_json["applicant"]["staff_total"] = 49
+    annex1_json["applicant"].update(staff_total=49, staff_senior=30, staff_qualified=40)
     record = load_record(annex1_json).record
     message = run_checks(record, form, today=date(2026, 11, 1)).result("E-STAFF").message
     assert message == "职工总人数为 49 人，少于 50 人"

@@ -167,7 +167,7 @@ def test_v_uscc(rec, rec2):
     assert result.passed is False and f"校验码应为“{good[-1]}”" in result.message
     assert result.fields == ["applicant.uscc"] and run(rec).verdict == "incomplete"
     rec["applicant"]["uscc"] = None
-    assert run(rec).result("V-USCC").passed is None
+    assert run(rec).result("V-USCC").message.endswith("（见 V-REQ），未核对")
     rec2["header"]["uscc"] = "91320594MA1T6KQ85I"
     result = run(rec2, "annex2").result("V-USCC")
     assert result.passed is False and result.fields == ["header.uscc"] and "非法字符" in result.message
@@ -193,7 +193,7 @@ def test_v_email_and_missing_required(rec2):
     assert result.passed is False and "gujiayi#szjc.cn" in result.message
     rec2["header"]["contact_email"] = None
     result = run(rec2, "annex2").result("V-EMAIL")
-    assert result.passed is None and "电子邮箱" in result.message
+    assert result.passed is True and "电子邮箱未填写（见 V-REQ）" in result.message
     assert run(rec2, "annex2").verdict == "incomplete"
 
 
@@ -260,7 +260,7 @@ def test_v_part_optional_part_missing_is_not_undecided(rec2):
 )
 def test_v_share_within_one_point_inclusive(rec, share, passed):
     rec["applicant"].update(revenue_total=Decimal("200.00"), revenue_itb=Decimal("150.00"))
-    rec["applicant"]["itb_share"] = Decimal(share)
+    rec["applicant"].update(service_revenue=Decimal("150.00"), itb_share=Decimal(share))
     report = run(rec)
     result = report.result("V-SHARE")
     assert result.passed is passed and str(result.severity) == "warn"
@@ -292,7 +292,7 @@ def test_v_years(rec):
     rec["performance"]["yearly"] = [*yearly[1:], {**yearly[1], "year": 2023}]
     assert run(rec).result("V-YEARS").passed is True  # order does not matter
     rec["cover"]["date"] = None
-    assert run(rec).result("V-YEARS").passed is None
+    assert run(rec).result("V-YEARS").message.endswith("（见 V-REQ），未核对")
 
 
 # --- V-LEN -------------------------------------------------------------------------------------------------
@@ -332,7 +332,7 @@ def test_v_name(rec):
     assert result.passed is False and "钢铁" in result.message
     assert result.fields == ["platform.main_field", "platform.service_fields"]
     rec["platform"]["main_field"] = None
-    assert run(rec).result("V-NAME").passed is None
+    assert run(rec).result("V-NAME").message.endswith("（见 V-REQ），未核对")
 
 
 # --- V-DATE ------------------------------------------------------------------------------------------------
@@ -365,22 +365,22 @@ def test_v_date_allows_future_validity_but_not_an_end_before_its_start(rec):
 
 def test_v_date_missing_form_date(rec, rec2):
     rec["cover"]["date"] = None
-    assert run(rec).result("V-DATE").passed is None
+    assert run(rec).result("V-DATE").message.endswith("（见 V-REQ），未核对")
     rec2["header"]["fill_date"] = None
-    assert run(rec2, "annex2").result("V-DATE").passed is None
+    assert run(rec2, "annex2").result("V-DATE").message.endswith("（见 V-REQ），未核对")
     rec2["header"]["fill_date"] = date(2026, 3, 20)
     rec2["signoff"]["signed_date"] = date(2027, 1, 1)
     assert run(rec2, "annex2").result("V-DATE").fields == ["signoff.signed_date"]
 
 
-def test_v_mobile_missing_is_undecided(rec):
+def test_v_mobile_missing_is_left_to_v_req(rec):
     rec["applicant"]["contact_mobile"] = None
     result = run(rec).result("V-MOBILE")
-    assert result.passed is None and result.fields == ["applicant.contact_mobile"]
+    assert result.passed is True and result.fields == ["applicant.contact_mobile"]
 
 
-def test_v_part_missing_required_whole_is_undecided(rec2):
+def test_v_part_missing_required_whole_is_left_to_v_req(rec2):
     rec2["operations"]["clients"] = None
     result = run(rec2, "annex2").result("V-PART")
-    assert result.passed is None and result.fields == ["operations.clients"]
+    assert result.passed is True and result.fields == ["operations.clients"]
     assert "服务企业数" in result.message

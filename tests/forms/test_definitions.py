@@ -128,5 +128,5 @@ def test_required_follow_the_spec_marks():
         "capability.leaders",
         "performance.cases",
     } <= required
-    assert "applicant.registered_capital" not in required and "cover.recommender" not in required
+    assert "applicant.registered_capital" not in required and "cover.recommender" in required
     assert ANNEX2.field("changes.change_details").required_if == "changed"

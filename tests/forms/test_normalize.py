@@ -19,6 +19,7 @@ from forms.normalize import Normalized
 from forms.options import PROJECT_LEVELS, SERVICE_FIELDS, SERVICE_SCOPES, UNIT_NATURES
 from forms.problems import MESSAGES, Severity
 from forms.uscc import ALPHABET, check_character
+from forms.vocabulary import is_empty
 
 FULL_WIDTH = str.maketrans("0123456789.,%", "０１２３４５６７８９．，％")
 D = Decimal
@@ -82,7 +83,7 @@ EMPTY_CELLS += [
 
 @pytest.mark.parametrize("raw", EMPTY_CELLS)
 def test_empty_cells(raw: Any) -> None:
-    assert nz.is_empty(raw)
+    assert is_empty(raw)
     for normaliser in (nz.money, nz.percent, nz.integer, nz.decimal_number, nz.year, nz.date_value, nz.text):
         assert normaliser(raw) == Normalized(None), normaliser.__name__
     assert nz.checkboxes(raw, SERVICE_FIELDS) == Normalized(None)
@@ -91,7 +92,7 @@ def test_empty_cells(raw: Any) -> None:
 
 @pytest.mark.parametrize("raw", ["0", 0, "无锡", "无人机", "-5", "没有问题", "nan", False, "N"])
 def test_not_empty(raw: Any) -> None:
-    assert not nz.is_empty(raw)
+    assert not is_empty(raw)
 
 
 # --- money ------------------------------------------------------------------------------------------------
@@ -130,12 +131,12 @@ def test_money(raw: Any, value: str) -> None:
     [
         ("125,000元", "money_in_yuan", "12.50"),
         ("125000 元", "money_in_yuan", "12.50"),
-        ("12345元", "money_in_yuan", "1.23"),
+        ("12345元", "money_in_yuan", "1.2345"),  # converted exactly, not rounded
         ("1.2亿元", "money_in_yi", "12000.00"),
         ("1.2亿", "money_in_yi", "12000.00"),
-        ("1.005", "money_too_precise", "1.01"),
-        ("1,200.555万元", "money_too_precise", "1200.56"),
-        ("2.345", "money_too_precise", "2.35"),  # HALF_UP, not banker's rounding
+        ("1.005", "money_too_precise", "1.005"),  # kept as written: never rounded
+        ("1,200.555万元", "money_too_precise", "1200.555"),
+        ("999.995", "money_too_precise", "999.995"),  # must not become 1000.00 (第六条（六）)
     ],
 )
 def test_money_converted_or_rounded_is_flagged(raw: str, code: str, value: str) -> None:

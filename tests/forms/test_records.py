@@ -85,11 +85,12 @@ def test_bad_values_become_null_with_a_placed_problem_and_the_rest_is_kept():
     ]
 
 
-def test_money_keeps_two_decimals_half_up_and_dumps_as_a_number():
-    loaded = load_record({"form": "annex1", "applicant": {"revenue_total": 1200.555, "revenue_itb": "800"}})
-    assert loaded.record["applicant"]["revenue_total"] == Decimal("1200.56")
+def test_money_is_kept_exactly_as_entered_and_dumps_as_a_number():
+    """Decision 1: money is compared as entered; 999.995 万元 is not 1000 (第六条（六） 不低于1000万元)."""
+    loaded = load_record({"form": "annex1", "applicant": {"revenue_total": 999.995, "revenue_itb": "800"}})
+    assert loaded.record["applicant"]["revenue_total"] == Decimal("999.995")
     dumped = dump_record(loaded.record, ANNEX1)["applicant"]
-    assert dumped["revenue_total"] == 1200.56 and dumped["revenue_itb"] == 800
+    assert dumped["revenue_total"] == 999.995 and dumped["revenue_itb"] == 800
     assert isinstance(dumped["revenue_itb"], int)
 
 
@@ -175,4 +176,32 @@ def test_a_new_section_is_picked_up_too():
     section = Section("finance", "七、财务情况", (Field("profit", "利润总额（万元）", FieldType.WAN),))
     form = dataclasses.replace(ANNEX2, id="throwaway2", sections=(*ANNEX2.sections, section))
     record = load_record({"finance": {"profit": 12.345}}, form).record
-    assert record["finance"]["profit"] == Decimal("12.35")
+    assert record["finance"]["profit"] == Decimal("12.345")
+
+
+@pytest.mark.parametrize(
+    ("path", "raw"),
+    [
+        ("applicant.staff_total", 50.5),
+        ("applicant.staff_senior", "30.2"),
+        ("applicant.equipment_count", True),
+    ],
+)
+def test_a_fractional_count_is_refused_with_its_raw_value_never_truncated(annex1_json, path, raw):
+    """Decision 1: 50.5 people is no count; the value is null and the problem keeps what was written."""
+    section, key = path.split(".")
+    annex1_json[section][key] = raw
+    loaded = load_record(annex1_json)
+    assert loaded.record[section][key] is None
+    (problem,) = loaded.problems
+    assert problem.field == path and problem.code == "wrong_type" and problem.raw == str(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "loaded"), [(2025.9, None), ("2025.5", None), (2025.0, 2025), ("2025", 2025)]
+)
+def test_a_fractional_year_is_refused_and_a_whole_one_kept(annex2_json, raw, loaded):
+    annex2_json["header"]["report_year"] = raw
+    result = load_record(annex2_json)
+    assert result.record["header"]["report_year"] == loaded
+    assert [p.raw for p in result.problems] == ([] if loaded else [str(raw)])

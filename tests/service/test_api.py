@@ -183,7 +183,7 @@ def test_check_eligible_example(client, annex1_json):
 
 
 def test_check_reports_the_failed_rule(client, annex1_json):
-    annex1_json["applicant"]["staff_total"] = 49
+    annex1_json["applicant"].update(staff_total=49, staff_senior=30, staff_qualified=40)
     body = client.post(f"{API}/check", json=annex1_json).get_json()
     assert body["verdict"] == "ineligible"
     failed = {r["rule"] for r in body["results"] if r["passed"] is False}

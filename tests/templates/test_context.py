@@ -24,6 +24,7 @@ T = FieldType
         (T.WAN, Decimal("1200.5"), "1200.50"),
         (T.WAN, Decimal("0"), "0.00"),
         (T.WAN, Decimal("123456789.01"), "123456789.01"),
+        (T.WAN, Decimal("999.995"), "999.995"),  # printed as entered: 1000.00 would pass 第六条（六）
         (T.PCT, Decimal("78.45"), "78.45"),
         (T.PCT, Decimal("75"), "75.00"),
         (T.M2, Decimal("12500"), "12500"),

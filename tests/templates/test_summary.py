@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import io
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from openpyxl import load_workbook
@@ -15,6 +16,11 @@ from tests.extractor.bundles import DUPLICATE, ELIGIBLE, INCOMPLETE, INELIGIBLE,
 from tests.service.bundles.fixtures import RECOMMENDER, SOFFICE_GROUP, standard_report
 
 GREEN, RED, AMBER = "00C6EFCE", "00FFC7CE", "00FFEB9C"
+
+
+def half_up(part: int, whole: int) -> float:
+    """A percentage as every face shows it: rounded half up to 2 decimals (decision 13)."""
+    return float((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP))
 
 
 def reopen(content: bytes):
@@ -86,7 +92,7 @@ def test_one_row_per_unit_cell_by_cell(book, report):
         "所在地区": applicant["region"],
         "主要服务行业领域": example["platform"]["main_field"],
         "服务范围": "、".join(example["platform"]["service_scopes"]),
-        "资质与成果人员占比（%）": round(applicant["staff_qualified"] / applicant["staff_total"] * 100, 2),
+        "资质与成果人员占比（%）": half_up(applicant["staff_qualified"], applicant["staff_total"]),
         "业务占比（%）": applicant["itb_share"],
         "典型案例（项）": len(example["performance"]["cases"]),
         "国家级/省部级项目（项）": projects_in_window(report["units"][0]),
@@ -100,7 +106,7 @@ def test_one_row_per_unit_cell_by_cell(book, report):
         "申报单位": "测试单位001检测中心",
         "统一社会信用代码": uscc(1),
         "从业人员（人）": 186,
-        "硕士/中级以上占比（%）": round(applicant["staff_senior"] / 186 * 100, 2),
+        "硕士/中级以上占比（%）": half_up(applicant["staff_senior"], 186),
         "仪器设备原值（万元）": applicant["equipment_value"],
         "年服务收入（万元）": applicant["service_revenue"],
         "条件核查": "符合",
@@ -116,12 +122,15 @@ def test_one_row_per_unit_cell_by_cell(book, report):
         "不符合",
     )
     assert second["硕士/中级以上占比（%）"] == 66.67 and second["资质与成果人员占比（%）"] == 83.33
-    assert second["问题说明"].startswith("第六条（五）：") and "\n" not in second["问题说明"]
+    assert second["问题说明"].startswith("第六条（五） E-STAFF 从业人员：") and "\n" not in second["问题说明"]
     third = row_of(ws, 6)
     assert third["条件核查"] == "待补充"
     assert third["仪器设备原值（万元）"] is None and third["年服务收入（万元）"] is None
     lines = third["问题说明"].split("\n")
-    assert [line.split("：", 1)[0] for line in lines] == ["V-REQ", "第六条（六）"]
+    assert [line.split("：", 1)[0] for line in lines] == [
+        "V-REQ 必填项",
+        "第六条（六） E-ASSETS 仪器设备或服务收入",
+    ]
     fourth = row_of(ws, 7)
     assert fourth["条件核查"] == "符合"
     assert fourth["问题说明"] == "Word与PDF文件内容不一致：从业人员总数（人）"
@@ -153,6 +162,7 @@ def test_check_detail_sheet_lists_every_result_of_every_unit(book, report):
         "申报单位",
         "统一社会信用代码",
         "规则",
+        "规则名称",
         "条款",
         "级别",
         "结果",
@@ -161,9 +171,19 @@ def test_check_detail_sheet_lists_every_result_of_every_unit(book, report):
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
     assert len(rows) == sum(len(u["checks"]) for u in report["units"])
     staff = next(r for r in rows if r[0] == 2 and r[3] == "E-STAFF")
-    assert staff[1:7] == ["测试单位002检测中心", uscc(2), "E-STAFF", "第六条（五）", "不符合条件", "未通过"]
+    assert staff[1:8] == [
+        "测试单位002检测中心",
+        uscc(2),
+        "E-STAFF",
+        "从业人员",
+        "第六条（五）",
+        "不符合条件",
+        "✗ 不符合",
+    ]
     assets = next(r for r in rows if r[0] == 3 and r[3] == "E-ASSETS")
-    assert assets[6] == "无法判断"
+    assert assets[6:8] == ["无法判断", "？ 待补充"]
+    passed = [r for r in rows if r[7] == "✓ 通过"]
+    assert passed and all(r[6] is None for r in passed)  # a passed row has no 级别
     assert {r[0] for r in rows} == {1, 2, 3, 4, 5}
     assert ws.freeze_panes == "A2"
 
@@ -263,7 +283,7 @@ def test_text_that_looks_like_a_formula_stays_text():
     assert cells["平台名称"].quotePrefix
     assert cells["联系人 / 手机"].value.startswith("=HYPERLINK") and cells["联系人 / 手机"].data_type == "s"
     assert cells["服务范围"].value == "计量检测、其他（+检验）"
-    assert cells["问题说明"].value == "第六条（一）：-非法人"
+    assert cells["问题说明"].value == "第六条（一） E-LEGAL 独立法人资格：-非法人"
     assert ws["A2"].value.startswith("推荐单位（盖章）：@推荐  联系人：____")
     problems = book["解析问题"]
     assert problems["A2"].value == "=cmd|' /C calc'!A0.docx" and problems["A2"].data_type == "s"
@@ -280,10 +300,12 @@ def test_text_that_looks_like_a_formula_stays_text():
                 assert b"<f>" not in zf.read(name) and b"<f " not in zf.read(name)
 
 
-def test_projects_are_counted_in_the_three_years_before_the_application():
+def test_projects_column_is_the_e_projects_count_so_column_and_verdict_agree():
     unit = tiny_report("甲")["units"][0]
+    assert projects_in_window(unit) is None  # no E-PROJECTS result
+    unit["checks"].append({"rule": "E-PROJECTS", "passed": True, "value": 2, "state": "pass"})
     assert projects_in_window(unit) == 2
-    unit["record"]["cover"]["date"] = None
+    unit["checks"][-1].update(passed=None, value=0, state="unknown")
     assert projects_in_window(unit) is None
 
 
@@ -299,3 +321,28 @@ def test_an_empty_report_still_makes_the_three_sheets():
     book = reopen(summary_xlsx({"units": [], "failed": []}))
     assert book.sheetnames == ["推荐汇总表", "核查明细", "解析问题"]
     assert book.worksheets[0].max_row == 3
+
+
+def test_a_fault_a_v_rule_reports_is_not_repeated_among_the_parse_problems():
+    """One fault, one row: the wrong USCC is V-USCC's row in 核查明细, not again in 解析问题."""
+    report = tiny_report("甲")
+    unit = report["units"][0]
+    unit["checks"].append(
+        {
+            "rule": "V-USCC",
+            "title": "统一社会信用代码",
+            "article": "—",
+            "severity": "error",
+            "passed": False,
+            "state": "error",
+            "fields": ["applicant.uscc"],
+            "message": "校验码不符",
+        }
+    )
+    unit["problems"].append(dict(unit["problems"][0]))  # the same problem read twice
+    book = reopen(summary_xlsx(report))
+    problems = [[c.value for c in row] for row in book["解析问题"].iter_rows(min_row=2)]
+    assert [r[3] for r in problems] == ["无法读取"]  # only the bundle's unreadable file is left
+    checks = [[c.value for c in row] for row in book["核查明细"].iter_rows(min_row=2)]
+    uscc_row = next(r for r in checks if r[3] == "V-USCC")
+    assert uscc_row[4:8] == ["统一社会信用代码", "—", "数据有误", "✗ 有误，待补充"]

@@ -22,7 +22,7 @@
     skipped: "state-warn", unreadable: "state-error", failed: "state-error", refused: "state-error",
   };
   var KIND_LABELS = { docx: "Word", doc: "Word", wps: "Word", pdf: "PDF", xlsx: "Excel", xls: "Excel", et: "Excel" };
-  var RESULT_LABELS = { fail: "✗ 不符合", warn: "! 请核实", unknown: "？ 待补充" };
+  var RESULT_LABELS = JSON.parse(byId("result-labels").textContent);
   var def = JSON.parse(byId("form-definition").textContent);
   var ruleTitles = JSON.parse(byId("rule-titles").textContent);
   var statusBox = byId("status");
@@ -113,9 +113,7 @@
   }
 
   function checkState(result) {
-    if (result.passed === true) return "pass";
-    if (result.passed === null || result.passed === undefined) return "unknown";
-    return result.severity === "warn" ? "warn" : "fail";
+    return result.state; // forms.checks.report.result_state: the same state on every face
   }
 
   function table(className, headers) {
@@ -507,7 +505,7 @@
         if (!at || seen[at]) return;
         seen[at] = true;
         var message = r.rule === "V-REQ" ? REQUIRED_NOTE : r.message;
-        add(path, r.passed === false ? r.severity : "warn", r.rule + " " + r.article + "：" + message);
+        add(path, r.passed === false ? r.severity : "warn", r.clause + "：" + message);
       });
     });
     return notes;

@@ -256,7 +256,7 @@
   }
 
   function clause(result) {
-    return (result.article && result.article !== "—" ? result.article + " " : "") + result.rule;
+    return result.clause; // forms.checks.report.clause: article, rule id and its Chinese name
   }
 
   function renderReport(report, all) {
@@ -296,8 +296,7 @@
       }
       summaryItem(clause(result) + "：" + result.message, result.severity, paths[0]);
     });
-    var counts = report.summary || {};
-    var verdict = "结论：" + report.verdict_label + "（通过 " + (counts.passed || 0) + " 项，共 " + (counts.total || 0) + " 项）";
+    var verdict = "结论：" + report.verdict_label + "（" + report.counts_text + "）";
     if (hiddenRequired) verdict += "。必填项提示只显示在已填写过的项旁；点“检查”查看全部。";
     byId("check-verdict").textContent = verdict;
     byId("check-verdict").className = "verdict verdict-" + report.verdict;
