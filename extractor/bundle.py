@@ -138,11 +138,7 @@ def parse_entry(
     form = result.form
     outcome.form = form if isinstance(form, str) else form.id
     outcome.problems = list(result.problems)
-    if outcome.form != ANNEX1.id:
-        outcome.status = "other_form"
-        outcome.reason = "是年度运行情况表（附件2），不是申报书，未纳入推荐汇总"
-        return outcome
-    outcome.status = "parsed"
+    outcome.status = "parsed"  # an annual report (annex2) too: service.annual_bundle screens those
     outcome.record = result.record
     return outcome
 
@@ -237,12 +233,12 @@ def compare_records(
 
 
 def _uscc_key(record: Mapping[str, Any]) -> str | None:
-    code = (record.get("applicant") or {}).get("uscc")
+    code = (record.get("applicant") or record.get("header") or {}).get("uscc")  # annex1 or annex2
     return fold_uscc(code) if isinstance(code, str) and code.strip() else None
 
 
 def _name_key(record: Mapping[str, Any]) -> str | None:
-    for section, key in (("applicant", "name"), ("cover", "applicant")):
+    for section, key in (("applicant", "name"), ("cover", "applicant"), ("header", "operator")):
         name = (record.get(section) or {}).get(key)
         if isinstance(name, str) and name.strip():
             return normalise(name)
@@ -509,7 +505,7 @@ def screen_bundle(
 
 
 def _build_units(outcomes: list[FileOutcome], today: date | None) -> list[Unit]:
-    parsed = [o for o in outcomes if o.status == "parsed"]
+    parsed = [o for o in outcomes if o.status == "parsed" and o.form == ANNEX1.id]
     units = []
     for seq, files in enumerate(group_applications(parsed), 1):
         primary = files[0]
