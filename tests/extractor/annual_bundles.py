@@ -5,10 +5,13 @@ last year's figures), each platform's report of the year before, and zips of the
 from __future__ import annotations
 
 import copy
+import io
 import json
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
+
+from openpyxl import load_workbook
 
 from forms.records import load_record
 from tests.extractor.bundles import ROOT, make_zip, uscc
@@ -159,3 +162,24 @@ def screened(with_previous: bool = True) -> dict[str, Any]:
     return screen_annual(
         outcomes(now), received=RECEIVED, previous=previous if with_previous else None, today=TODAY
     ).to_dict()
+
+
+#: The evaluators' columns of 年度评价 (M, N).
+OPINION, RESULT = 13, 14
+
+
+def evaluated(content: bytes, edit: Callable[[Any], None]) -> bytes:
+    """The workbook after ``edit(ws)`` of its 年度评价 sheet, saved as an evaluator's Excel would."""
+    wb = load_workbook(io.BytesIO(content))
+    edit(wb["年度评价"])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def fill_all(ws: Any) -> None:
+    """Every platform evaluated: 合格, but 不合格 for the one with the incident."""
+    for row in range(4, 14):
+        failing = ws.cell(row=row, column=1).value == FAILING_INCIDENT
+        ws.cell(row=row, column=OPINION, value="发生安全事故，需整改" if failing else "运行良好")
+        ws.cell(row=row, column=RESULT, value="不合格" if failing else "合格")
