@@ -29,7 +29,7 @@ from forms import ANNEX2
 from forms.annual_statistics import annual_statistics, uscc_key
 from forms.annual_summary import STATUSES, annual_status
 from forms.checks import CheckReport, jsonable, run_checks
-from forms.records import Record, dump_record
+from forms.records import Record, dump_record, load_record
 
 
 @dataclass
@@ -189,7 +189,36 @@ def load_previous(
     return Previous(name, by_code)
 
 
-def status_counts(annual: Mapping[str, Any]) -> str:
-    """``正常 6，需关注 2，不符合 1，待补充 1`` for a summary line."""
+def annual_section(
+    files: Sequence[FileOutcome],
+    *,
+    received: date | None,
+    previous: Previous | None = None,
+    today: date | None = None,
+) -> dict[str, Any] | None:
+    """The bundle report's ``annual`` section (``AnnualReport.to_dict()``); None without annual reports."""
+    if not annual_files(files):
+        return None
+    return screen_annual(files, received=received, previous=previous, today=today).to_dict()
+
+
+def previous_to_json(previous: Previous) -> dict[str, Any]:
+    """Last year's records as JSON (what a queued job keeps until it runs)."""
+    return {
+        "source": previous.source,
+        "records": [jsonable(dump_record(r, ANNEX2)) for r in previous.records.values()],
+    }
+
+
+def previous_from_json(data: Mapping[str, Any] | None) -> Previous | None:
+    """``previous_to_json`` read back into typed records."""
+    if not data:
+        return None
+    records = [load_record(r, ANNEX2).record for r in data.get("records") or []]
+    return Previous(str(data.get("source")), {k: r for r in records if (k := uscc_key(r))})
+
+
+def annual_line(annual: Mapping[str, Any]) -> str:
+    """``10 个平台：正常 6，需关注 2，不符合 1，待补充 1`` for a summary line."""
     counts = annual.get("counts") or {}
-    return "，".join(f"{s} {counts.get(s, 0)}" for s in STATUSES)
+    return f"{counts.get('platforms', 0)} 个平台：" + "，".join(f"{s} {counts.get(s, 0)}" for s in STATUSES)

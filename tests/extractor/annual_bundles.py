@@ -5,6 +5,7 @@ last year's figures), each platform's report of the year before, and zips of the
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import json
 from collections.abc import Callable, Mapping
@@ -183,3 +184,30 @@ def fill_all(ws: Any) -> None:
         failing = ws.cell(row=row, column=1).value == FAILING_INCIDENT
         ws.cell(row=row, column=OPINION, value="发生安全事故，需整改" if failing else "运行良好")
         ws.cell(row=row, column=RESULT, value="不合格" if failing else "合格")
+
+
+def fill_annual(record: Record, kind: str) -> bytes:
+    from templates.render import fill  # noqa: PLC0415
+
+    return fill("annex2", record, kind)
+
+
+def annual_pdfs(records: list[Record]) -> list[bytes]:
+    from templates.render import fill_pdfs  # noqa: PLC0415
+
+    return fill_pdfs([("annex2", r) for r in records])
+
+
+@functools.cache
+def mixed_bundle() -> bytes:
+    """This year's ten reports as Word, Excel and PDF (three through LibreOffice, in one batch), with a
+    file that is not a form."""
+    return annual_zip(
+        this_year(), fill_annual, annual_pdfs, extra=[("报送说明.txt", "共十个平台".encode("gbk"))]
+    )
+
+
+@functools.cache
+def last_year_bundle() -> bytes:
+    """Last year's ten reports, Word only."""
+    return annual_zip(last_year(this_year()), fill_annual, annual_pdfs, formats={})
