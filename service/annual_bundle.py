@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from extractor import parse_bytes
@@ -216,6 +216,31 @@ def previous_from_json(data: Mapping[str, Any] | None) -> Previous | None:
         return None
     records = [load_record(r, ANNEX2).record for r in data.get("records") or []]
     return Previous(str(data.get("source")), {k: r for r in records if (k := uscc_key(r))})
+
+
+def annual_params(received: date | None, previous: Previous | None) -> dict[str, Any]:
+    """What a queued bundle job keeps for its annual reports (JSON): the received date, last year's."""
+    return {
+        "received": received.isoformat() if received else None,
+        "previous": previous_to_json(previous) if previous else None,
+    }
+
+
+def annual_from_params(
+    files: Sequence[FileOutcome], params: Mapping[str, Any], submitted: float
+) -> dict[str, Any] | None:
+    """A job's ``annual`` section: received on the given date, else on the day the bundle was uploaded."""
+    given = params.get("received")
+    received = date.fromisoformat(given) if given else datetime.fromtimestamp(submitted, UTC).date()
+    return annual_section(files, received=received, previous=previous_from_json(params.get("previous")))
+
+
+def annual_links(job_id: str, base: str, done: bool) -> dict[str, str | None]:
+    """The job's annual downloads (answered with 404 when its bundle held no annual report)."""
+    return {
+        "annual_summary": f"{base}/jobs/{job_id}/annual-summary.xlsx" if done else None,
+        "statistics": f"{base}/jobs/{job_id}/statistics" if done else None,
+    }
 
 
 def annual_line(annual: Mapping[str, Any]) -> str:
