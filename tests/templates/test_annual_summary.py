@@ -181,3 +181,16 @@ def test_text_that_looks_like_a_formula_stays_text():
     for sheet, cell in (("汇总", "B5"), ("年度评价", "B4")):
         c = wb[sheet][cell]
         assert c.value == '=HYPERLINK("http://x","点我")' and c.data_type == "s" and c.quotePrefix
+
+
+def test_the_docs_list_the_columns_the_workbook_has():
+    """docs/annual-summary.md carries the spec into the project's docs: its column lists are these."""
+    from tests.conftest import ROOT  # noqa: PLC0415
+
+    text = (ROOT / "docs" / "annual-summary.md").read_text(encoding="utf-8")
+
+    def listed(name: str) -> list[str]:
+        return text.split(f"<!-- {name} -->\n", 1)[1].split("\n<!--", 1)[0].split(" | ")
+
+    assert listed("summary-columns") == [f"{h}{s or ''}" for h, s in summary_headers()]
+    assert listed("evaluation-columns") == list(evaluation_headers())
