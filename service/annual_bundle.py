@@ -47,13 +47,19 @@ class AnnualUnit:
     def record(self) -> Record:
         return self.files[0].record or {}
 
+    def notes(self) -> list[str]:
+        """Findings of the bundle (not of the regulation) a person must look at."""
+        out = []
+        if self.duplicates:
+            out.append(f"重复报送：统一社会信用代码与{'、'.join(f'第{s}项' for s in self.duplicates)}相同")
+        if self.differences:
+            labels = "、".join(dict.fromkeys(d["label"] for d in self.differences[:5]))
+            out.append(f"同一平台的文件内容不一致：{labels}")
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         header = self.record.get("header") or {}
         checks = self.report.to_dict()
-        notes = [f"重复报送：统一社会信用代码与{'、'.join(f'第{s}项' for s in self.duplicates)}相同"]
-        if self.differences:
-            labels = "、".join(dict.fromkeys(d["label"] for d in self.differences[:5]))
-            notes.append(f"同一平台的文件内容不一致：{labels}")
         return {
             "seq": self.seq,
             "uscc": header.get("uscc"),
@@ -72,7 +78,7 @@ class AnnualUnit:
             "problems": [{"file": f.name, **p.to_dict()} for f in self.files for p in f.problems],
             "differences": self.differences,
             "duplicates": self.duplicates,
-            "notes": notes[1:] if not self.duplicates else notes,
+            "notes": self.notes(),
             "previous": jsonable(dump_record(self.previous, ANNEX2)) if self.previous else None,
         }
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from datetime import date
+from itertools import groupby
 from typing import Any
 
 from openpyxl import Workbook
@@ -58,7 +59,7 @@ from templates.summary import (
     _rows,
     _styles,
     _table,
-    clause,
+    findings,
     header_line,
     problem_rows,
     put,
@@ -92,15 +93,6 @@ def _dates(ws: Worksheet, col: int, rows: range) -> None:
             cell.value, cell.number_format = when, "yyyy-mm-dd"
 
 
-def findings(unit: Unit) -> list[str]:
-    """The 问题说明 lines of a platform: failed, undecided and warned checks as ``条款：说明``."""
-    return [
-        f"{clause(r)}：{r.get('message', '')}"
-        for r in unit.get("checks") or []
-        if r.get("passed") is not True
-    ]
-
-
 def _contact(record: Mapping[str, Any]) -> str | None:
     name, mobile = get_path(record, "header.contact_name"), get_path(record, "header.contact_mobile")
     return f"{name or ''} / {mobile or ''}".strip() if name or mobile else None
@@ -123,7 +115,7 @@ def _title(ws: Worksheet, text: str, width: int, line: str | None) -> None:
         ws.row_dimensions[2].height = 22
 
 
-# --- 汇总 ------
+# --- 汇总 --------------------
 
 #: The columns of 汇总 after 序号 and the record columns: header, sub-header, width.
 _TAIL = (
@@ -156,13 +148,11 @@ def _summary_sheet(ws: Worksheet, units: Sequence[Unit], stats: Mapping[str, Any
         if sub is None:
             ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
     col = 1
-    while col <= len(headers):  # a group header spans its sub-headers
-        end = col
-        while end < len(headers) and headers[end][1] and headers[end][0] == headers[col - 1][0]:
-            end += 1
-        if headers[col - 1][1] and end > col:
-            ws.merge_cells(start_row=3, start_column=col, end_row=3, end_column=end)
-        col = end + 1
+    for _, run in groupby(headers, key=lambda hs: (hs[0], hs[1] is None)):  # a group spans its sub-headers
+        width = len(list(run))
+        if width > 1:
+            ws.merge_cells(start_row=3, start_column=col, end_row=3, end_column=col + width - 1)
+        col += width
     ws.freeze_panes = "C5"
     ws.print_title_rows = "3:4"
     changes = {p["seq"]: p["metrics"] for p in stats.get("platforms") or []}
@@ -193,7 +183,7 @@ def _summary_sheet(ws: Worksheet, units: Sequence[Unit], stats: Mapping[str, Any
     _footer(ws)
 
 
-# --- 核查明细, 解析问题 -------------------------------------------------------------------------------------
+# --- 核查明细, 解析问题 --------------------
 
 
 def _checks_sheet(ws: Worksheet, units: Sequence[Unit]) -> None:
@@ -229,7 +219,7 @@ def _problems_sheet(ws: Worksheet, units: Sequence[Unit], failed: Sequence[Mappi
     _footer(ws)
 
 
-# --- 统计图 ------
+# --- 统计图 --------------------
 
 
 def _charts_sheet(ws: Worksheet, stats: Mapping[str, Any]) -> None:
@@ -285,7 +275,7 @@ def _charts_sheet(ws: Worksheet, stats: Mapping[str, Any]) -> None:
     _footer(ws)
 
 
-# --- 年度评价 ------
+# --- 年度评价 --------------------
 
 EVALUATION_NOTE = (
     "请评价人员填写“评价意见”和“评价结果”（只填“合格”或“不合格”）；其余各列由系统生成，请勿改动。"
@@ -393,7 +383,7 @@ def _evaluation_sheet(ws: Worksheet, units: Sequence[Unit], stats: Mapping[str, 
     _footer(ws)
 
 
-# --- the workbook -------
+# --- the workbook --------------------
 
 
 def previous_records(units: Sequence[Unit]) -> dict[str, Mapping[str, Any]]:
