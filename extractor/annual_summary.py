@@ -131,11 +131,6 @@ def _cells(row: Sequence[Cell]) -> dict[int, Cell]:
     return {c.col: c for c in row}
 
 
-def _excel_row(table: Table, index: int) -> int:
-    """The row number Excel shows for ``table.rows[index]`` (the reader drops no rows before data)."""
-    return index + 1
-
-
 def _known_platforms(doc: SourceDoc) -> set[str] | None:
     """The folded codes of the platforms in 汇总; None when the workbook has no 汇总 sheet."""
     try:
@@ -164,7 +159,7 @@ def read_evaluation(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> 
         values = {w: _value(cells.get(columns[w])) for w in wanted}
         if all(v is None for v in values.values()):
             continue
-        row = _excel_row(table, index)
+        row = index + 1  # the reader keeps sheet rows in place: rows[0] is Excel's row 1
         text = {w: (str(v).strip() or None) if v is not None else None for w, v in values.items()}
         evaluation = Evaluation(
             row,
@@ -213,7 +208,7 @@ def read_summary_records(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS
     doc = read_xlsx(data, name, limits)
     table = _sheet(doc, SHEET_SUMMARY)
     start, columns = _header_row(doc, table, [USCC_HEADER, NAME_HEADER])
-    year = _report_year(doc)
+    year = _report_year(table)
     # a group header (从业人员（人）) spans its 上年末 / 本年末 columns: those are named on the next row
     subs = [(_text(c), c.col) for c in table.rows[start + 1]] if start + 1 < len(table.rows) else []
     paths: dict[int, str] = {}
@@ -247,9 +242,8 @@ def read_summary_records(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS
     return records
 
 
-def _report_year(doc: SourceDoc) -> int | None:
+def _report_year(table: Table) -> int | None:
     """The year in 汇总's title ``…汇总表（2025年度）``."""
-    table = _sheet(doc, SHEET_SUMMARY)
     title = _text(table.rows[0][0]) if table.rows and table.rows[0] else None
     if title and "（" in title and title.endswith("年度）"):
         digits = title.rsplit("（", 1)[1].removesuffix("年度）")

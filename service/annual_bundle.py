@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from extractor import parse_bytes
@@ -224,6 +224,15 @@ def previous_from_json(data: Mapping[str, Any] | None) -> Previous | None:
     return Previous(str(data.get("source")), {k: r for r in records if (k := uscc_key(r))})
 
 
+#: The regulation's dates are Beijing dates (UTC+8, no daylight saving).
+CHINA = timezone(timedelta(hours=8), "北京时间")
+
+
+def china_date(timestamp: float) -> date:
+    """The Beijing date of a POSIX time: when a bundle counts as received (第十六条's 31 March)."""
+    return datetime.fromtimestamp(timestamp, CHINA).date()
+
+
 def annual_params(received: date | None, previous: Previous | None) -> dict[str, Any]:
     """What a queued bundle job keeps for its annual reports (JSON): the received date, last year's."""
     return {
@@ -235,9 +244,9 @@ def annual_params(received: date | None, previous: Previous | None) -> dict[str,
 def annual_from_params(
     files: Sequence[FileOutcome], params: Mapping[str, Any], submitted: float
 ) -> dict[str, Any] | None:
-    """A job's ``annual`` section: received on the given date, else on the day the bundle was uploaded."""
+    """A job's ``annual`` section: received on the given date, else on the (Beijing) day of the upload."""
     given = params.get("received")
-    received = date.fromisoformat(given) if given else datetime.fromtimestamp(submitted, UTC).date()
+    received = date.fromisoformat(given) if given else china_date(submitted)
     return annual_section(files, received=received, previous=previous_from_json(params.get("previous")))
 
 

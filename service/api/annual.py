@@ -88,8 +88,8 @@ def previous_upload(settings: Settings) -> Previous | None:
     )
 
 
-def _report(job_id: str) -> dict[str, Any]:
-    """The job's JSON report; 404 when its bundle held no annual report."""
+def job_report(job_id: str) -> dict[str, Any]:
+    """The done job's JSON report (409 before); 404 when its bundle held no annual report."""
     report: dict[str, Any] = json.loads(jobs.job_result(current_app.config["SETTINGS"], job_id, "report"))
     if not report.get("annual"):
         abort(404, description=f"任务 {job_id} 的压缩包中没有年度运行情况表，没有年度统计与汇总表")
@@ -102,7 +102,7 @@ def _report(job_id: str) -> dict[str, Any]:
 @blp.alt_response(409, description="任务尚未完成或已失败")
 def get_statistics(job_id: str) -> dict[str, Any]:
     """年度运行情况统计：主要指标本年与上年合计及同比、年度核查结果分布、各平台同比、收入排名"""
-    annual = _report(job_id)["annual"]
+    annual = job_report(job_id)["annual"]
     previous = annual.get("previous") or {}
     return {
         "job": job_id,
@@ -118,6 +118,6 @@ def get_statistics(job_id: str) -> dict[str, Any]:
 @blp.alt_response(409, description="任务尚未完成或已失败")
 def get_annual_summary(job_id: str) -> Response:
     """任务完成后的年度运行情况汇总表（.xlsx）：汇总、核查明细、解析问题、统计图、年度评价"""
-    report = _report(job_id)
+    report = job_report(job_id)
     content = annual_summary_xlsx(report["annual"]["units"], failed=report.get("failed") or [])
     return send_document(content, "xlsx", "年度运行情况汇总表.xlsx")

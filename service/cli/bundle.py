@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from extractor.bundle import Progress, screen_bundle
 from extractor.settings import Limits
-from service.annual_bundle import annual_line, annual_section, load_previous
+from service.annual_bundle import annual_line, annual_section, china_date, load_previous
 from service.cli import EXIT_FAILED, EXIT_OK
 from service.jobs import bundle_limits
 from service.settings import Settings
@@ -51,7 +51,11 @@ def _date(text: str) -> date:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("bundle", help="批量审核：解析推荐材料压缩包，生成推荐汇总表")
-    p.add_argument("bundle", type=Path, help="申报材料压缩包（.zip，每个单位的 Word/PDF，可分文件夹）")
+    p.add_argument(
+        "bundle",
+        type=Path,
+        help="申报材料或年度运行情况表压缩包（.zip，每个单位的 Word/PDF/Excel，可分文件夹）",
+    )
     p.add_argument(
         "-o",
         "--output",
@@ -71,7 +75,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="年度运行情况表的汇总表（默认与 -o 同目录的 年度运行情况汇总表.xlsx；压缩包中有年度报告时写出）",
     )
-    p.add_argument("--received", type=_date, help="年度报告的收到日期 YYYY-MM-DD（默认为压缩包文件的日期）")
+    p.add_argument(
+        "--received", type=_date, help="年度报告的收到日期 YYYY-MM-DD（默认为压缩包文件的日期，北京时间）"
+    )
     p.add_argument(
         "--previous",
         type=Path,
@@ -116,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
         for bar in bars:
             bar.close()
     data = report.to_dict()
-    received = args.received or date.fromtimestamp(args.bundle.stat().st_mtime)
+    received = args.received or china_date(args.bundle.stat().st_mtime)
     annual = annual_section(report.files, received=received, previous=previous)
     applications = annual is None or bool(data["units"])
     if applications:

@@ -56,3 +56,12 @@ def test_last_years_material_that_holds_no_annual_report_is_refused_by_name():
         load_previous(out.getvalue(), "工资.xlsx")
     with pytest.raises(UnsupportedFile, match="说明.txt："):
         load_previous("上年材料".encode("gbk"), "说明.txt")
+
+
+def test_an_upload_late_on_31_march_utc_is_received_on_1_april_in_beijing():
+    from datetime import UTC, date, datetime  # noqa: PLC0415
+
+    from service.annual_bundle import china_date  # noqa: PLC0415
+
+    assert china_date(datetime(2026, 3, 31, 15, 59, tzinfo=UTC).timestamp()) == date(2026, 3, 31)
+    assert china_date(datetime(2026, 3, 31, 16, 0, tzinfo=UTC).timestamp()) == date(2026, 4, 1)
