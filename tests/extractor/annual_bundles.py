@@ -211,3 +211,14 @@ def mixed_bundle() -> bytes:
 def last_year_bundle() -> bytes:
     """Last year's ten reports, Word only."""
     return annual_zip(last_year(this_year()), fill_annual, annual_pdfs, formats={})
+
+
+def salary_workbook() -> bytes:
+    """A real workbook that is none of ours (a payroll)."""
+    from openpyxl import Workbook  # noqa: PLC0415
+
+    wb = Workbook()
+    wb.active.append(["姓名", "工资"])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

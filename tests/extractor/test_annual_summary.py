@@ -3,11 +3,9 @@ back: the 年度评价 verdicts, every bad row reported by its row, and the 汇�
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 import pytest
-from openpyxl import Workbook
 
 from extractor.annual_summary import is_annual_summary, read_evaluation, read_summary_records
 from extractor.errors import UnreadableFile, UnsupportedFile
@@ -18,6 +16,7 @@ from tests.extractor.annual_bundles import (
     evaluated,
     fill_all,
     platform_uscc,
+    salary_workbook,
     screened,
     this_year,
 )
@@ -83,13 +82,10 @@ def test_a_row_for_a_platform_not_in_the_summary_is_a_problem(generated):
 
 
 def test_a_workbook_that_is_not_the_summary_is_refused_with_the_sheet_it_lacks():
-    wb = Workbook()
-    wb.active.append(["姓名", "工资"])
-    out = io.BytesIO()
-    wb.save(out)
+    payroll = salary_workbook()
     with pytest.raises(UnsupportedFile, match="工资表.xlsx：没有“年度评价”工作表"):
-        read_evaluation(out.getvalue(), "工资表.xlsx")
-    assert not is_annual_summary(out.getvalue(), "工资表.xlsx")
+        read_evaluation(payroll, "工资表.xlsx")
+    assert not is_annual_summary(payroll, "工资表.xlsx")
     with pytest.raises(UnreadableFile, match="坏.xlsx"):
         read_evaluation(b"PK\x03\x04" + b"\x00" * 100, "坏.xlsx")
 

@@ -4,15 +4,13 @@ carry: one platform's Word and PDF compared, the same platform twice reported, l
 from __future__ import annotations
 
 import copy
-import io
 
 import pytest
-from openpyxl import Workbook
 
 from extractor.bundle import FileOutcome
 from extractor.errors import UnsupportedFile
 from service.annual_bundle import annual_section, load_previous, screen_annual
-from tests.extractor.annual_bundles import RECEIVED, annual_record
+from tests.extractor.annual_bundles import RECEIVED, annual_record, salary_workbook
 
 
 def outcome(index: int, name: str, folder: str, kind: str, record: dict) -> FileOutcome:
@@ -48,12 +46,8 @@ def test_no_annual_report_no_annual_section():
 
 
 def test_last_years_material_that_holds_no_annual_report_is_refused_by_name():
-    wb = Workbook()
-    wb.active.append(["姓名", "工资"])
-    out = io.BytesIO()
-    wb.save(out)
     with pytest.raises(UnsupportedFile, match="工资.xlsx："):
-        load_previous(out.getvalue(), "工资.xlsx")
+        load_previous(salary_workbook(), "工资.xlsx")
     with pytest.raises(UnsupportedFile, match="说明.txt："):
         load_previous("上年材料".encode("gbk"), "说明.txt")
 

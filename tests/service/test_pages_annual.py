@@ -3,41 +3,23 @@ server-made SVG charts and the year-over-year table, text from the documents esc
 
 from __future__ import annotations
 
-import io
 import re
 
-import pytest
-
-from service import jobs
-from service.app import create_app
 from tests.extractor.annual_bundles import annual_record, fill_annual
 from tests.extractor.bundle_fixtures import word_only_bundle
 from tests.extractor.bundles import make_zip
 from tests.service.api_calls import assert_problem, wait_done
+from tests.service.test_annual_api import app, client, post  # noqa: F401  (the app with its job runner)
 
 HOSTILE = '<script>alert("x")</script>平台'
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    app = create_app({"TESTING": True, "data_dir": str(tmp_path_factory.mktemp("jobs")), "job_workers": 1})
-    yield app
-    jobs.stop_runner(app.config["SETTINGS"], timeout=30)
+def run_job(test_client, bundle: bytes, **form) -> dict:
+    """The bundle's job, once done (uploaded as the API tests upload)."""
+    return wait_done(test_client, post(test_client, bundle, **form).headers["Location"])
 
 
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-def run_job(client, bundle: bytes, **form) -> dict:
-    data = {"file": (io.BytesIO(bundle), "年报.zip"), **form}
-    response = client.post("/api/v1/bundles", data=data, content_type="multipart/form-data")
-    assert response.status_code == 202, response.get_data(as_text=True)
-    return wait_done(client, response.headers["Location"])
-
-
-def test_the_annual_fragment_has_charts_table_and_escaped_text(client):
+def test_the_annual_fragment_has_charts_table_and_escaped_text(client):  # noqa: F811
     hostile = annual_record(2, header__platform_name=HOSTILE)
     bundle = make_zip(
         [
@@ -57,14 +39,14 @@ def test_the_annual_fragment_has_charts_table_and_escaped_text(client):
     assert f'href="/api/v1/jobs/{done["id"]}/annual-summary.xlsx"' in html
 
 
-def test_a_job_without_annual_reports_has_no_annual_view(client):
+def test_a_job_without_annual_reports_has_no_annual_view(client):  # noqa: F811
     done = run_job(client, word_only_bundle())
     response = client.get(f"/bundles/jobs/{done['id']}/annual")
     body = assert_problem(response, 404, "not-found")
     assert "没有年度运行情况表" in body["detail"]
 
 
-def test_the_bundles_page_offers_the_annual_options(client):
+def test_the_bundles_page_offers_the_annual_options(client):  # noqa: F811
     html = client.get("/bundles").get_data(as_text=True)
     assert 'name="received"' in html and 'name="previous"' in html
     assert 'id="annual"' in html
