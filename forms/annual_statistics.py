@@ -75,6 +75,7 @@ def annual_statistics(
     """
     previous = previous or {}
     by_status = dict.fromkeys(STATUSES, 0)
+    # per metric: [this year over all platforms, this year and last year over the platforms with both]
     sums: dict[str, list[Decimal]] = {key: [Decimal(0), Decimal(0), Decimal(0)] for key, *_ in METRICS}
     compared = dict.fromkeys(sums, 0)
     platforms: list[dict[str, Any]] = []
