@@ -211,6 +211,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bench.bundle import main as bundle_benchmark  # issue 6: its own section of bench/README.md
 
     bundle_benchmark(["--no-write"] if args.no_write else [])
+    from bench.annual import main as annual_benchmark  # issue 18: its own section too
+
+    annual_benchmark(["--no-write"] if args.no_write else [])
     return 0
 
 

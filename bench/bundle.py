@@ -74,18 +74,19 @@ def unit_record(base: dict[str, Any], seq: int) -> dict[str, Any]:
     return record
 
 
-def _key() -> str:
+def cache_key(form_id: str, version: str) -> str:
+    """A key of a generated bundle: the generator's ``version``, the form's example record and template."""
     from templates.build import template_path  # noqa: PLC0415
 
-    digest = hashlib.sha256(GENERATOR_VERSION.encode())
-    digest.update((ROOT / "examples" / "annex1.json").read_bytes())
-    digest.update(Path(template_path("annex1")).read_bytes())
+    digest = hashlib.sha256(version.encode())
+    digest.update((ROOT / "examples" / f"{form_id}.json").read_bytes())
+    digest.update(Path(template_path(form_id)).read_bytes())
     return digest.hexdigest()[:16]
 
 
 def bundle_path(units: int = UNITS) -> Path:
     """Where the generated bundle is cached (its name changes with the example record and the template)."""
-    return CACHE / f"bundle-{units}-{_key()}.zip"
+    return CACHE / f"bundle-{units}-{cache_key('annex1', GENERATOR_VERSION)}.zip"
 
 
 def build_bundle(units: int = UNITS) -> Path:
@@ -145,11 +146,12 @@ def sample(root: int, cpu: dict[int, float]) -> tuple[int, int]:
     return rss, pss
 
 
-def measure(bundle: Path, workers: int) -> dict[str, Any]:
-    """Screen ``bundle`` in a fresh process with ``workers`` parsers: its time, the CPU time of its process
-    tree (a process's last 0.1 s may be missed) and the tree's peak memory."""
+def measure(bundle: Path, workers: int, module: str = "bench.bundle", *extra: str) -> dict[str, Any]:
+    """Screen ``bundle`` in a fresh process (``python -m module --screen``, with ``extra`` arguments) with
+    ``workers`` parsers: its time, the CPU time of its process tree (a process's last 0.1 s may be missed)
+    and the tree's peak memory."""
     child = subprocess.Popen(
-        [sys.executable, "-m", "bench.bundle", "--screen", str(bundle), "--workers", str(workers)],
+        [sys.executable, "-m", module, "--screen", str(bundle), "--workers", str(workers), *extra],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -195,6 +197,21 @@ def screen(bundle: Path, workers: int) -> dict[str, Any]:
 SECTION = "bench-bundle"  # of bench/README.md
 
 
+def timing_table(results: list[dict[str, Any]]) -> list[str]:
+    """The Markdown table of ``measure`` results, the first (1 worker) the base of the speed-up."""
+    lines = [
+        "| worker processes | wall time (s) | speed-up | CPU time of the tree (s) | peak RSS, sum (MB) "
+        "| peak PSS, sum (MB) |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['workers']} | {r['seconds']:.1f} | {results[0]['seconds'] / r['seconds']:.2f}× | "
+            f"{r['cpu_seconds']:.1f} | {r['peak_rss_mb']:.0f} | {r['peak_pss_mb']:.0f} |"
+        )
+    return lines
+
+
 def run(units: int = UNITS, repeat: int = 2) -> tuple[str, bool]:
     """Measure with 1 and 2 workers, ``repeat`` times each, alternating, keeping each one's fastest run (the
     least disturbed by other work on the machine); the Markdown section for bench/README.md and whether the
@@ -223,15 +240,8 @@ def run(units: int = UNITS, repeat: int = 2) -> tuple[str, bool]:
         f"{load:.1f} (other work on the machine stretches wall times; CPU times are what the screening "
         "itself costs).",
         "",
-        "| worker processes | wall time (s) | speed-up | CPU time of the tree (s) | peak RSS, sum (MB) "
-        "| peak PSS, sum (MB) |",
-        "|---:|---:|---:|---:|---:|---:|",
+        *timing_table(results),
     ]
-    for r in results:
-        lines.append(
-            f"| {r['workers']} | {r['seconds']:.1f} | {one['seconds'] / r['seconds']:.2f}× | "
-            f"{r['cpu_seconds']:.1f} | {r['peak_rss_mb']:.0f} | {r['peak_pss_mb']:.0f} |"
-        )
     ok = (
         two["seconds"] <= TARGET_SECONDS_2
         and max(r["peak_rss_mb"] for r in results) <= TARGET_RSS_MB

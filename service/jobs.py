@@ -21,13 +21,14 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from extractor.bundle_zip import BundleLimits, open_bundle
 from extractor.settings import Limits
 from forms.errors import FormsError
+from service.bundles.annual import Previous, annual_from_params, annual_links, annual_params
 from service.bundles.files import FILE_STATES, FileOutcome
 from service.bundles.screen import Progress, screen_bundle
 from service.jobstore import FileRow, JobRow, JobStore
@@ -96,13 +97,22 @@ def store_for(settings: Settings) -> JobStore:
 
 
 def submit_bundle(
-    settings: Settings, data: bytes | Path, filename: str, recommender: str | None = None
+    settings: Settings,
+    data: bytes | Path,
+    filename: str,
+    recommender: str | None = None,
+    *,
+    received: date | None = None,
+    previous: Previous | None = None,
 ) -> JobRow:
     """Queue a bundle. Its directory is checked first, so an obviously unusable bundle (not a zip, over
-    the limits) raises here (``UnsupportedFile`` / ``UnsafeBundle``) instead of becoming a failed job."""
+    the limits) raises here (``UnsupportedFile`` / ``UnsafeBundle``) instead of becoming a failed job.
+    ``received`` and ``previous`` (last year's reports, ``service.bundles.annual.load_previous``) are for
+    the bundle's annual reports."""
     with open_bundle(data, name=filename, limits=bundle_limits(settings)):
         pass
-    params = {"recommender": recommender or None}
+    params: dict[str, Any] = {"recommender": recommender or None}
+    params |= annual_params(received, previous)
     content: bytes | Iterable[bytes] = data if isinstance(data, bytes) else _chunks(data)
     job_id = store_for(settings).create(KIND_BUNDLE, filename, content, params)
     job = store_for(settings).get(job_id)
@@ -168,6 +178,7 @@ def job_status(job: JobRow, base: str = "/api/v1") -> dict[str, Any]:
             "self": f"{base}/jobs/{job.id}",
             "report": f"{base}/jobs/{job.id}/report.json" if done else None,
             "summary": f"{base}/jobs/{job.id}/summary.xlsx" if done else None,
+            **annual_links(job.id, base, done),
         },
     }
 
@@ -285,6 +296,8 @@ class JobRunner:
         reporter.flush()
         report = result.to_dict()
         report["job"] = job.id
+        if annual := annual_from_params(result.files, job.params, job.created_at):
+            report["annual"] = annual
         return json.dumps(report, ensure_ascii=False).encode("utf-8"), summary_xlsx(report)
 
     def _heartbeat(self, job_id: str, stop: threading.Event) -> None:

@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from forms import ANNEX1
 from forms.checks.base import percent, show_percent
 from forms.checks.report import clause
+from forms.model import FormDef
 from forms.vocabulary import RESULT_LABELS, VERDICT_SHORT
 from templates.cells import print_a4_fit_width, write_text
 
@@ -196,15 +197,21 @@ def put(ws: Worksheet, row: int, col: int, value: Any, style: str | None = None)
 
 
 def header_line(
-    recommender: str | None, contact: str | None, phone: str | None, filled: date | str | None
+    recommender: str | None,
+    contact: str | None,
+    phone: str | None,
+    filled: date | str | None,
+    *,
+    labels: tuple[str, str] = ("推荐单位（盖章）", "填报日期"),
 ) -> str:
-    """``推荐单位（盖章）：…  联系人：…  联系电话：…  填报日期：…`` with ``____`` where nothing is known."""
+    """``推荐单位（盖章）：…  联系人：…  联系电话：…  填报日期：…`` with ``____`` where nothing is known;
+    ``labels`` renames the first and the last item (the annual summary's 报送单位 / 报送日期)."""
     when = f"{filled.year}年{filled.month}月{filled.day}日" if isinstance(filled, date) else filled
     parts = (
-        ("推荐单位（盖章）", recommender),
+        (labels[0], recommender),
         ("联系人", contact),
         ("联系电话", phone),
-        ("填报日期", when),
+        (labels[1], when),
     )
     return "  ".join(f"{label}：{value or BLANK}" for label, value in parts)
 
@@ -282,18 +289,18 @@ def _checks_sheet(ws: Worksheet, report: Row) -> None:
         _colour(ws.cell(row=r, column=result_col), STATE_COLOUR.get(state))
 
 
-def _label(path: str | None) -> str | None:
+def _label(path: str | None, form: FormDef = ANNEX1) -> str | None:
     if not path:
         return None
     parts = [p for p in path.split(".") if not p.isdigit()]
     try:
-        return ANNEX1.field(".".join(parts[:3])).label if len(parts) >= 2 else path
+        return form.field(".".join(parts[:3])).label if len(parts) >= 2 else path
     except KeyError:
         return path
 
 
-def problem_rows(report: Row) -> list[list[Any]]:
-    """The rows of sheet 解析问题: 文件, 申报单位, 字段, 问题类型, 说明."""
+def problem_rows(report: Row, form: FormDef = ANNEX1) -> list[list[Any]]:
+    """The rows of sheet 解析问题: 文件, 申报单位, 字段, 问题类型, 说明 (field labels from ``form``)."""
     rows: list[list[Any]] = [
         [f.get("name"), None, None, f.get("status_label") or f.get("status"), f.get("reason")]
         for f in report.get("failed") or []
@@ -304,7 +311,9 @@ def problem_rows(report: Row) -> list[list[Any]]:
         required = _result(unit, "V-REQ") or {}
         missing = list(required.get("fields") or []) if required.get("passed") is False else []
         for path in missing:
-            rows.append([primary, name, _label(path), "必填项缺失", f"必填项未填写：{_label(path)}"])
+            rows.append(
+                [primary, name, _label(path, form), "必填项缺失", f"必填项未填写：{_label(path, form)}"]
+            )
         # one fault, one row: what a V- rule reports (核查明细) or V-REQ lists above is not repeated
         reported = {
             path
@@ -319,7 +328,7 @@ def problem_rows(report: Row) -> list[list[Any]]:
                 continue
             seen.add(key)
             kind = "无法识别" if p.get("severity") == "error" else "需核实"
-            rows.append([p.get("file"), name, _label(p.get("field")), kind, p.get("message")])
+            rows.append([p.get("file"), name, _label(p.get("field"), form), kind, p.get("message")])
         for d in unit.get("differences") or []:
             values = d.get("values") or []
             files = "、".join(v.get("file", "") for v in values)

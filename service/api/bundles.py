@@ -15,6 +15,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from service import jobs
+from service.api.annual import previous_upload
 from service.api.schemas import UploadFile
 from service.api.transfer import send_document, uploaded_file
 from service.settings import Settings
@@ -27,6 +28,21 @@ class BundleForm(Schema):
         load_default=None,
         validate=validate.Length(max=200),
         metadata={"description": "推荐单位名称（印在推荐汇总表上）"},
+    )
+    received = fields.Date(
+        load_default=None,
+        metadata={"description": "年度运行情况表的收到日期（默认为上传当日），用于第十六条报送期限核查"},
+    )
+
+
+class BundleFiles(UploadFile):
+    previous = fields.Raw(
+        load_default=None,
+        metadata={
+            "type": "string",
+            "format": "binary",
+            "description": "可选：上年度的报送压缩包（.zip）或年度运行情况汇总表（.xlsx），用于逐年核对",
+        },
     )
 
 
@@ -49,6 +65,10 @@ class JobLinks(Schema):
     self_ = fields.String(data_key="self", attribute="self")
     report = fields.String(allow_none=True)
     summary = fields.String(allow_none=True)
+    annual_summary = fields.String(
+        allow_none=True, metadata={"description": "年度运行情况汇总表（有年度报告时）"}
+    )
+    statistics = fields.String(allow_none=True, metadata={"description": "年度运行情况统计（有年度报告时）"})
 
 
 class JobStatus(Schema):
@@ -91,17 +111,22 @@ def _bundle_limits() -> None:
 
 @blp.post("/bundles")
 @blp.arguments(BundleForm, location="form")
-@blp.arguments(UploadFile, location="files")
+@blp.arguments(BundleFiles, location="files")
 @blp.response(202, JobStatus, description="已接受，任务在后台处理；轮询 Location 所指的任务")
 @blp.alt_response(415, description="不是 zip 压缩包")
 @blp.alt_response(422, description="压缩包损坏或超出限制（文件数、解压后大小、压缩比）")
 def create_bundle_job(
     fields_: dict[str, Any], files: dict[str, Any]
 ) -> tuple[dict[str, Any], int, dict[str, str]]:
-    """上传推荐材料压缩包（multipart 的 file 字段），异步解析、核查并生成推荐汇总表"""
+    """上传推荐材料或年度运行情况表压缩包（multipart 的 file 字段），异步解析、核查并生成汇总表"""
     upload = uploaded_file()
     job = jobs.submit_bundle(
-        _settings(), upload.read(), upload.filename or "bundle.zip", fields_.get("recommender")
+        _settings(),
+        upload.read(),
+        upload.filename or "bundle.zip",
+        fields_.get("recommender"),
+        received=fields_.get("received"),
+        previous=previous_upload(_settings()),
     )
     return jobs.job_status(job, _base(job.id)), 202, {"Location": url_for("bundles.get_job", job_id=job.id)}
 

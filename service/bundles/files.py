@@ -10,7 +10,6 @@ from extractor import parse_bytes
 from extractor.errors import UnreadableFile, UnsupportedFile
 from extractor.settings import DEFAULT_LIMITS, Limits
 from extractor.sniff import sniff
-from forms import ANNEX1
 from forms.errors import FormsError
 from forms.problems import Problem
 
@@ -95,10 +94,6 @@ def parse_entry(
     form = result.form
     outcome.form = form if isinstance(form, str) else form.id
     outcome.problems = list(result.problems)
-    if outcome.form != ANNEX1.id:
-        outcome.status = "other_form"
-        outcome.reason = "是年度运行情况表（附件2），不是申报书，未纳入推荐汇总"
-        return outcome
-    outcome.status = "parsed"
+    outcome.status = "parsed"  # an annual report (annex2) too: service.bundles.annual screens those
     outcome.record = result.record
     return outcome

@@ -133,12 +133,12 @@ def compare_records(
 
 
 def _uscc_key(record: Mapping[str, Any]) -> str | None:
-    code = (record.get("applicant") or {}).get("uscc")
+    code = (record.get("applicant") or record.get("header") or {}).get("uscc")  # annex1 or annex2
     return fold_uscc(code) if isinstance(code, str) and code.strip() else None
 
 
 def _name_key(record: Mapping[str, Any]) -> str | None:
-    for section, key in (("applicant", "name"), ("cover", "applicant")):
+    for section, key in (("applicant", "name"), ("cover", "applicant"), ("header", "operator")):
         name = (record.get(section) or {}).get(key)
         if isinstance(name, str) and name.strip():
             return normalise(name)
@@ -408,7 +408,7 @@ def screen_bundle(
 
 
 def _build_units(outcomes: list[FileOutcome], today: date | None) -> list[Unit]:
-    parsed = [o for o in outcomes if o.status == "parsed"]
+    parsed = [o for o in outcomes if o.status == "parsed" and o.form == ANNEX1.id]
     units = []
     for seq, files in enumerate(group_applications(parsed), 1):
         primary = files[0]

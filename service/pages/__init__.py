@@ -324,3 +324,6 @@ def where(provenance: Mapping[str, Any], path: str) -> str:
     parts = path.split(".")
     candidates = [".".join(parts[:n]) for n in range(len(parts), 1, -1)]
     return provenance_text(lookup(provenance, candidates))
+
+
+from service.pages import annual  # noqa: E402, F401  (registers the bundles page's annual view)

@@ -160,6 +160,8 @@
     data.append("file", file);
     var recommender = byId("bundle-recommender").value.trim();
     if (recommender) data.append("recommender", recommender);
+    if (byId("bundle-received").value) data.append("received", byId("bundle-received").value);
+    if (byId("bundle-previous").files[0]) data.append("previous", byId("bundle-previous").files[0]);
     reset();
     submit.disabled = true;
     setStatus("正在上传 " + file.name + "……", "busy");
@@ -348,7 +350,7 @@
       );
       body.appendChild(tr);
     });
-    byId("no-units").hidden = units.length > 0;
+    byId("no-units").hidden = units.length > 0 || !!report.annual;
 
     var failed = report.failed || [];
     var list = byId("failed-list");
@@ -361,6 +363,7 @@
     byId("failed").hidden = failed.length === 0;
     byId("results").hidden = false;
     setStatus("审核完成：" + units.length + " 家单位，点击一行查看详情。", "ok");
+    document.dispatchEvent(new CustomEvent("bundle:results", { detail: { report: report, job: job } }));
   }
 
   byId("units").addEventListener("click", function (event) {
@@ -593,4 +596,63 @@
   followAddress();
 
   form.dataset.ready = "true";
+})();
+
+// The bundles page's annual view: when a job's results are shown (the "bundle:results" event above)
+// and its report has annual reports, fetch the server-made annual section (charts in SVG,
+// year-over-year table) and filter its rows by 年度核查.
+(function () {
+  "use strict";
+  var section = document.getElementById("annual");
+  if (!section) return;
+
+  function applyFilter() {
+    var chosen = section.querySelector('input[name="annual-filter"]:checked');
+    var wanted = chosen && chosen.value !== "all" ? chosen.value.split(" ") : null;
+    var rows = section.querySelectorAll("tr.annual-row");
+    var shown = 0;
+    rows.forEach(function (tr) {
+      var visible = !wanted || wanted.indexOf(tr.dataset.status) !== -1;
+      tr.hidden = !visible;
+      if (visible) shown += 1;
+    });
+    var note = document.getElementById("annual-shown");
+    if (note) note.textContent = "显示 " + shown + " / " + rows.length + " 个平台";
+  }
+
+  // a bundle of annual reports only: no application table, no 推荐汇总表 to offer (site.css hides them)
+  function onlyAnnual(annual) {
+    document.getElementById("results").classList.add("annual-only");
+    var status = document.getElementById("status");
+    if (status) status.textContent = "审核完成：" + annual.counts.platforms + " 个平台的年度运行情况表，见下方年度运行情况。";
+  }
+
+  document.addEventListener("bundle:results", function (event) {
+    var detail = event.detail || {};
+    section.hidden = true;
+    section.textContent = "";
+    document.getElementById("results").classList.remove("annual-only");
+    if (!detail.report || !detail.report.annual || !detail.job) return;
+    if (!(detail.report.units || []).length) onlyAnnual(detail.report.annual);
+    fetch("/bundles/jobs/" + encodeURIComponent(detail.job.id) + "/annual", { headers: { Accept: "text/html" } })
+      .then(function (res) {
+        return res.text().then(function (text) {
+          if (!res.ok) {
+            var p = document.createElement("p");
+            p.className = "alert error";
+            p.textContent = "无法取得年度运行情况汇总（" + res.status + "），请下载 JSON 核查报告查看。";
+            section.appendChild(p);
+          } else {
+            section.innerHTML = text;  // our own server's escaped template
+            section.addEventListener("change", applyFilter);
+            applyFilter();
+          }
+          section.hidden = false;
+        });
+      })
+      .catch(function (err) {
+        section.textContent = "无法连接服务：" + err.message;
+        section.hidden = false;
+      });
+  });
 })();

@@ -182,22 +182,17 @@ def test_progress_lists_the_files_then_reports_each():
     assert [u.verdict for u in result.units] == ["eligible", "ineligible"]
 
 
-def test_an_annual_report_in_a_bundle_is_listed_not_summarised(annex2_json):
+def test_an_annual_report_in_a_bundle_is_parsed_and_kept_out_of_the_application_units(annex2_json):
     from forms.records import load_record  # noqa: PLC0415
     from templates.render import fill  # noqa: PLC0415
 
     annual = fill("annex2", load_record(annex2_json).record, "docx")
     data = make_zip([("甲/申报书.docx", docx(unit_record(21))), ("甲/年报.docx", annual)])
-    result = screen_bundle(data, name="b.zip").to_dict()
-    assert len(result["units"]) == 1
-    assert result["failed"] == [
-        {
-            "name": "甲/年报.docx",
-            "status": "other_form",
-            "status_label": "不是申报书",
-            "reason": "是年度运行情况表（附件2），不是申报书，未纳入推荐汇总",
-        }
-    ]
+    result = screen_bundle(data, name="b.zip")
+    assert len(result.units) == 1 and result.failed == []
+    (report,) = [f for f in result.files if f.name == "甲/年报.docx"]
+    assert (report.status, report.form, report.unit) == ("parsed", "annex2", None)
+    assert report.record is not None and report.record["header"]["uscc"] == "91320594MA1T6KQ853"
 
 
 def test_units_without_a_code_are_grouped_by_name_and_duplicates_found_by_name():
