@@ -77,18 +77,14 @@ def get_path(record: Mapping[str, Any] | None, path: str) -> Any:
 
 
 def annual_status(checks: Iterable[Mapping[str, Any]]) -> str:
-    """年度核查 from a platform's check results (``CheckResult.to_dict()``), by severity alone so that any
-    rule flows through: a failed ``fail`` → 不符合; else a failed ``error`` or an undecided non-warning →
-    待补充; else a failed or undecided warning → 需关注; else 正常."""
-    results = list(checks)
-    if any(r.get("passed") is False and r.get("severity") == "fail" for r in results):
+    """年度核查 from a platform's check results (``CheckResult.to_dict()``), by each result's one state so
+    that any rule flows through and every face agrees: a fail → 不符合; else an error or an undecided
+    result → 待补充; else a warning → 需关注; else 正常."""
+    states = {r.get("state") or "unknown" for r in checks}
+    if "fail" in states:
         return FAILING
-    if any(
-        (r.get("passed") is False and r.get("severity") == "error")
-        or (r.get("passed") is None and r.get("severity") != "warn")
-        for r in results
-    ):
+    if states & {"error", "unknown"}:
         return INCOMPLETE
-    if any(r.get("passed") is not True for r in results):
+    if "warn" in states:
         return ATTENTION
     return NORMAL

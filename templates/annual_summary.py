@@ -52,9 +52,10 @@ from forms.annual_summary import (
     get_path,
 )
 from forms.checks import RULES
+from forms.vocabulary import RESULT_LABELS
 from templates.summary import (
     BLANK,
-    RESULT_TEXT,
+    STATE_COLOUR,
     _colour,
     _rows,
     _styles,
@@ -195,20 +196,24 @@ def _checks_sheet(ws: Worksheet, units: Sequence[Unit]) -> None:
             unit.get("platform_name"),
             unit.get("uscc"),
             r.get("rule"),
-            RULES[r["rule"]].title if r.get("rule") in RULES else None,
+            r.get("title") or (RULES[r["rule"]].title if r.get("rule") in RULES else None),
             r.get("article") or None,
-            RESULT_TEXT.get(r.get("passed"), str(r.get("passed"))),
+            RESULT_LABELS.get(_state(r), _state(r)),
             r.get("message"),
         ]
         for unit in units
         for r in unit.get("checks") or []
     ]
     _rows(ws, 2, rows, [None] * len(headers))
-    colours = {"通过": "符合", "未通过": "不符合", "无法判断": "待补充"}
-    for r in range(2, 2 + len(rows)):
-        cell = ws.cell(row=r, column=7)
-        _colour(cell, colours.get(cell.value or ""))
+    states = [_state(r) for unit in units for r in unit.get("checks") or []]
+    for row, state in enumerate(states, 2):
+        _colour(ws.cell(row=row, column=headers.index("结果") + 1), STATE_COLOUR.get(state))
     _footer(ws)
+
+
+def _state(result: Mapping[str, Any]) -> str:
+    """A check result's one state (pass/fail/warn/error/unknown), as every face shows it."""
+    return str(result.get("state") or "unknown")
 
 
 def _problems_sheet(ws: Worksheet, units: Sequence[Unit], failed: Sequence[Mapping[str, Any]]) -> None:
@@ -303,8 +308,8 @@ def evaluation_headers() -> tuple[str, ...]:
 
 def _annual_results(unit: Unit) -> str:
     lines = [
-        f"{r.get('rule')} {RESULT_TEXT.get(r.get('passed'), '')}"
-        + ("" if r.get("passed") is True else f"：{r.get('message', '')}")
+        f"{r.get('rule')} {RESULT_LABELS.get(_state(r), '')}"
+        + ("" if _state(r) == "pass" else f"：{r.get('message', '')}")
         for r in unit.get("checks") or []
         if str(r.get("rule", "")).startswith("A-")
     ]

@@ -76,7 +76,11 @@ def this_year() -> dict[int, Record]:
     out[ATTENTION_STAFF]["capacity"]["staff_senior"] = {"previous": 76, "current": 30}
     out[ATTENTION_STAFF]["capacity"]["staff_qualified"] = {"previous": 90, "current": 35}
     out[FAILING_INCIDENT] = annual_record(
-        FAILING_INCIDENT, base, changes__incidents=True, changes__incident_details="发生一起实验室火灾事故"
+        FAILING_INCIDENT,
+        base,
+        changes__incidents=True,
+        changes__incident_details="发生一起实验室火灾事故",
+        changes__serious_impact=True,  # 第十九条（四）: a fail only with serious social impact
     )
     out[INCOMPLETE_REVENUE] = annual_record(INCOMPLETE_REVENUE, base, changes__changed=True)
     return out

@@ -7,11 +7,14 @@ import pytest
 
 from forms.annual_statistics import annual_statistics, change_pct, show_change
 from forms.annual_summary import annual_status
+from forms.checks.report import CheckResult
+from forms.problems import Severity
 from tests.extractor.annual_bundles import CARRY_MISMATCH, LAST_YEAR_STAFF, last_year, screened, this_year
 
 
 def result(passed, severity="fail", rule="A-X"):
-    return {"rule": rule, "severity": severity, "passed": passed, "message": "…"}
+    """A check result as reports carry it (``CheckResult.to_dict()``, its state included)."""
+    return CheckResult(rule, "第十六条", Severity(severity), passed, "…").to_dict()
 
 
 @pytest.mark.parametrize(
@@ -26,7 +29,7 @@ def result(passed, severity="fail", rule="A-X"):
         ([], "正常"),
     ],
 )
-def test_annual_status_by_severity_alone(checks, status):
+def test_annual_status_by_state(checks, status):
     assert annual_status(checks) == status
 
 

@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 from service import jobs
 from service.app import create_app
 from tests.extractor.annual_bundles import CARRY_MISMATCH, fill_annual, last_year, this_year
-from tests.extractor.bundle_fixtures import docx, word_only_bundle
 from tests.extractor.bundles import make_zip, unit_record
 from tests.service.api_calls import assert_problem, wait_done
+from tests.service.bundles.fixtures import docx, word_only_bundle
 
 API = "/api/v1"
 SEQS = (1, 2, CARRY_MISMATCH)

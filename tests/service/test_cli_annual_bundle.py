@@ -24,8 +24,8 @@ from tests.extractor.annual_bundles import (
     screened,
     this_year,
 )
-from tests.extractor.bundle_fixtures import docx
 from tests.extractor.bundles import make_zip, unit_record
+from tests.service.bundles.fixtures import docx
 
 ANNUAL_GROUP = pytest.mark.xdist_group("annual-soffice")
 

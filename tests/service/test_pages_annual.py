@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 from tests.extractor.annual_bundles import annual_record, fill_annual
-from tests.extractor.bundle_fixtures import word_only_bundle
 from tests.extractor.bundles import make_zip
 from tests.service.api_calls import assert_problem, wait_done
+from tests.service.bundles.fixtures import word_only_bundle
 from tests.service.test_annual_api import app, client, post  # noqa: F401  (the app with its job runner)
 
 HOSTILE = '<script>alert("x")</script>平台'

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart, PieChart
 
+from forms.vocabulary import RESULT_LABELS
 from templates.annual_summary import annual_summary_xlsx, evaluation_headers, summary_headers
 from tests.extractor.annual_bundles import (
     ATTENTION_STAFF,
@@ -121,7 +122,7 @@ def test_check_details_list_every_result_of_every_platform(book, annual):
     assert len(rows) == sum(len(u["checks"]) for u in annual["units"])
     carry = [r for r in rows if r["规则"] == "A-CARRY"]
     assert len(carry) == 10  # last year's report was given for every platform
-    (failed,) = [r for r in carry if r["结果"] != "通过"]
+    (failed,) = [r for r in carry if r["结果"] != RESULT_LABELS["pass"]]
     assert failed["序号"] == CARRY_MISMATCH and "120" in failed["说明"]
     assert all(r["规则名称"] for r in rows)
 
@@ -157,7 +158,7 @@ def test_evaluation_sheet_has_the_metrics_changes_and_empty_evaluator_columns(bo
     assert len(rows) == 10
     incident = rows[FAILING_INCIDENT - 1]
     assert incident["重大事项"].startswith("事故或违法违规：是（发生一起实验室火灾事故）")
-    assert "A-INCIDENT 未通过" in incident["A类核查结果"]
+    assert f"A-INCIDENT {RESULT_LABELS['fail']}" in incident["A类核查结果"]
     assert all(r["评价意见"] is None and r["评价结果（合格/不合格）"] is None for r in rows)
     (validation,) = ws.data_validations.dataValidation
     assert validation.formula1 == '"合格,不合格"' and str(validation.sqref) == "N4:N13"
