@@ -196,6 +196,28 @@ def test_parse_results_fit_a_phone_as_cards(phone: BrowserContext, server: str, 
 UPSTREAM_RULES = {"/docs": ["label-content-name-mismatch"]}
 
 
+def test_bundle_results_fit_a_phone_as_cards(phone: BrowserContext, server: str, tmp_path: Path) -> None:
+    from tests.extractor.bundle_fixtures import word_only_bundle  # noqa: PLC0415  (docxtpl, no LibreOffice)
+
+    bundle = tmp_path / "推荐材料.zip"
+    bundle.write_bytes(word_only_bundle())
+    page = phone.new_page()
+    page.goto(server + "/bundles")
+    expect(page.locator("#bundle-form")).to_have_attribute("data-ready", "true")
+    page.set_input_files("#bundle-file", str(bundle))
+    page.get_by_role("button", name="上传并审核").click()
+    expect(page.locator("#units tbody tr")).to_have_count(2)
+    page.locator("#units tbody tr").nth(1).locator("button, a").first.tap()  # the unit's detail
+    expect(page.locator("#unit-detail")).to_be_visible()
+    no_sideways_scroll(page, "/bundles with results and a unit's detail")
+    verdict = page.locator("#units tbody tr").first.locator("td").nth(4)
+    expect(verdict).to_have_attribute("data-label", "条件核查")
+    box = verdict.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390  # 条件核查 on the screen
+    name = page.locator("#files tbody tr").first.locator("td.name")
+    assert name.evaluate("el => el.getBoundingClientRect().width") > 200  # not a character a line
+
+
 def axe_violations(page: Page, path: str = "") -> list[str]:
     """Serious and critical axe-core violations of the page as it is now."""
     page.evaluate(AXE.read_text(encoding="utf-8"))  # evaluated by the test, not a page script: no CSP applies
@@ -217,7 +239,9 @@ def test_axe_finds_no_serious_violation(page: Page, server: str, path: str) -> N
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: `make setup` (npm ci)")
-def test_axe_finds_no_serious_violation_in_results(page: Page, server: str, filled_docx: Path) -> None:
+def test_axe_finds_no_serious_violation_in_results(
+    page: Page, server: str, filled_docx: Path, tmp_path: Path
+) -> None:
     page.goto(server + "/parse")
     page.set_input_files("#parse-file", str(filled_docx))
     page.get_by_role("button", name="上传并解析").click()
@@ -226,4 +250,16 @@ def test_axe_finds_no_serious_violation_in_results(page: Page, server: str, fill
     ready(page, server + "/fill/annex1")
     page.set_input_files("#draft-file", str(EXAMPLES / "failing" / "annex1-E-STAFF.json"))
     expect(page.locator("#check-summary")).to_be_visible()
+    assert axe_violations(page) == []
+
+    from tests.extractor.bundle_fixtures import word_only_bundle  # noqa: PLC0415  (docxtpl, no LibreOffice)
+
+    bundle = tmp_path / "推荐材料.zip"
+    bundle.write_bytes(word_only_bundle())
+    page.goto(server + "/bundles")
+    page.set_input_files("#bundle-file", str(bundle))
+    page.get_by_role("button", name="上传并审核").click()
+    expect(page.locator("#units tbody tr")).to_have_count(2)
+    page.locator("#units tbody tr").nth(1).click()
+    expect(page.locator("#unit-detail")).to_be_visible()
     assert axe_violations(page) == []
