@@ -23,7 +23,7 @@ from extractor.sniff import ZIP_MAGICS, sniff
 from forms import get_form
 from forms.labels import detect_form
 from forms.model import FormDef
-from forms.problems import Problem
+from forms.problems import Problem, Severity
 from forms.records import Record, dump_record
 
 __all__ = [
@@ -114,6 +114,12 @@ def parse_bytes(
     """Parse a filled form given as bytes (``filename`` names it in messages and provenance)."""
     fd = get_form(form) if form else None
     doc = read_document(data, filename, limits)
+    hints: list[Problem] = []
+    if fd is not None:  # the form chosen by hand: say so when the file looks like the other one
+        found = detect_form(doc.texts(60)) or detect_form(doc.texts(600))
+        if found is not None and found != fd.id:
+            names = {"found": _annex_name(found), "chosen": _annex_name(fd.id)}
+            hints.append(Problem("other_form", Severity.ERROR, params=names))
     if fd is None:
         detected = detect_form(doc.texts(60)) or detect_form(doc.texts(600))  # a title comes first
         if detected is None:
@@ -128,7 +134,7 @@ def parse_bytes(
     result = ParseResult(
         form=fd.id,
         record=mapped.record,
-        problems=[*doc.problems, *mapped.problems],
+        problems=[*hints, *doc.problems, *mapped.problems],
         provenance=mapped.provenance,
         file=filename,
         kind=doc.kind,
@@ -140,6 +146,11 @@ def parse_bytes(
         # values the reader could not use are null in the record; their problems count under V-TYPE
         result.checks = run_checks(result.record, fd, load_problems=[p for p in result.problems if p.field])
     return result
+
+
+def _annex_name(form_id: str) -> str:
+    """``申报书（附件1）``: the form as the regulation's annexes name it (annex1 is 附件1, annex2 附件2)."""
+    return f"{get_form(form_id).short_title}（附件{form_id.removeprefix('annex')}）"
 
 
 def parse_file(
