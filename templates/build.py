@@ -179,10 +179,10 @@ def _title_lines(title: str) -> list[str]:
 
 
 def _instructions(doc: DocxDocument, form: FormDef, *, page_break: bool) -> None:
-    if not form.instructions:
-        return
     """填写说明: on a page of its own after a cover; below the table of a 表, in 五号 and kept in one block
     (four lines spilling onto an otherwise empty last page is what a form must not do)."""
+    if not form.instructions:
+        return
     heading = _paragraph(doc, "填写说明", "Form Heading Center")
     heading.paragraph_format.page_break_before = page_break
     if not page_break:

@@ -58,17 +58,17 @@ def column_points(ws: Worksheet, columns: int) -> float:
 
 def print_landscape(
     ws: Worksheet, *, columns: int, font_pt: float = DEFAULT_FONT_PT, margin: float = 0.3
-) -> str:
+) -> None:
     """Print ``ws`` landscape, one page wide, on the smallest paper (A4, else A3) on which its ``columns``
     shrink no text of ``font_pt`` below ``MIN_PRINTED_PT``; footer ``第 n 页 共 m 页``; margins in inches.
-    Returns the paper's name. Header rows to repeat are the caller's (``ws.print_title_rows``)."""
+    Header rows to repeat are the caller's (``ws.print_title_rows``)."""
     needed = column_points(ws, columns)
-    name, code = PAPERS[-1][:2]
-    for paper, paper_code, long_side in PAPERS:
-        if (long_side - 2 * margin * 72) / needed * font_pt >= MIN_PRINTED_PT:
-            name, code = paper, paper_code
-            break
-    ws.page_setup.paperSize = code
+    fits = [
+        code
+        for _, code, long_side in PAPERS
+        if (long_side - 2 * margin * 72) / needed * font_pt >= MIN_PRINTED_PT
+    ]
+    ws.page_setup.paperSize = fits[0] if fits else PAPERS[-1][1]
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
@@ -79,7 +79,6 @@ def print_landscape(
     ws.page_margins.footer = 0.3
     ws.oddFooter.center.text = FOOTER
     ws.oddFooter.center.size = font_pt  # shrunk with the sheet like every other text
-    return name
 
 
 def text_units(text: str, font_pt: float = DEFAULT_FONT_PT) -> float:

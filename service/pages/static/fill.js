@@ -379,7 +379,8 @@
         paths.forEach(function (path) {
           var item = document.createElement("li");
           var label = labels[topPath(path)] || path;
-          item.appendChild(byId("f-" + path) || byId("f-" + topPath(path)) ? fieldLink(label, byId("f-" + path) ? path : topPath(path)) : document.createTextNode(label));
+          var target = byId("f-" + path) ? path : topPath(path); // a table cell, else its table
+          item.appendChild(byId("f-" + target) ? fieldLink(label, target) : document.createTextNode(label));
           missing.appendChild(item);
         });
         li.appendChild(missing);
