@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+AXE := node_modules/axe-core/axe.min.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -15,7 +16,7 @@ run: setup
 test: setup
 	$(PY) -m pytest -n 2 --dist loadgroup
 
-setup: system $(STAMP)
+setup: system $(STAMP) $(AXE)
 
 system:
 	@bash scripts/system-deps.sh
@@ -25,6 +26,11 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -e '.[dev]'
 	touch $(STAMP)
+
+# axe-core, which the browser tests inject into each page (package.json; used by tests only, never served)
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund && touch $(AXE); \
+	else echo "npm not found: the accessibility tests (tests/e2e) will be skipped; apt-get install npm"; fi
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -50,4 +56,4 @@ screenshots: setup
 	ITBFORMS_SCREENSHOTS=1 $(PY) -m pytest tests/e2e -q
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build *.egg-info
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .mypy_cache build *.egg-info

@@ -24,7 +24,7 @@ from extractor.sniff import ZIP_MAGICS, sniff_format
 from forms import get_form
 from forms.labels import detect_form
 from forms.model import FormDef
-from forms.problems import Problem
+from forms.problems import Problem, Severity
 from forms.records import Record, dump_record
 
 __all__ = [
@@ -103,6 +103,12 @@ def parse_bytes(
     are not run here: reading a file is this package's one job (``service.workflows.parse`` runs them)."""
     fd = get_form(form) if form else None
     doc = read_document(data, filename, limits)
+    hints: list[Problem] = []
+    if fd is not None:  # the form chosen by hand: say so when the file looks like the other one
+        found = detect_form(doc.texts(60)) or detect_form(doc.texts(600))
+        if found is not None and found != fd.id:
+            names = {"found": _annex_name(found), "chosen": _annex_name(fd.id)}
+            hints.append(Problem("other_form", Severity.ERROR, params=names))
     if fd is None:
         detected = detect_form(doc.texts(60)) or detect_form(doc.texts(600))  # a title comes first
         if detected is None:
@@ -117,12 +123,17 @@ def parse_bytes(
     return ParseResult(
         form=fd.id,
         record=mapped.record,
-        problems=[*doc.problems, *mapped.problems],
+        problems=[*hints, *doc.problems, *mapped.problems],
         provenance=mapped.provenance,
         file=filename,
         kind=doc.kind,
         source=doc,
     )
+
+
+def _annex_name(form_id: str) -> str:
+    """``申报书（附件1）``: the form as the regulation's annexes name it (annex1 is 附件1, annex2 附件2)."""
+    return f"{get_form(form_id).short_title}（附件{form_id.removeprefix('annex')}）"
 
 
 def parse_file(

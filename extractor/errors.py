@@ -1,5 +1,6 @@
 """The two ways a file can be unusable. Both are ``FormsError`` (a ``ValueError``): the CLI exits 2, the
-service answers 4xx. The message names the file and says what was expected, in Chinese then English."""
+service answers 4xx. The message names the file and says what was expected, in Chinese; ``english`` keeps a
+short English gist for logs."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ class UnsupportedFile(FormsError):
     def __init__(self, file: str, reason: str, *, english: str = "") -> None:
         self.file = file
         self.reason = reason
-        tail = f" / {english}" if english else ""
-        super().__init__(f"{file}：{reason}{tail}")
+        self.english = english  # for logs and integrators; people read the Chinese message only
+        super().__init__(f"{file}：{reason}")
 
 
 class UnreadableFile(FormsError):
@@ -22,5 +23,5 @@ class UnreadableFile(FormsError):
     def __init__(self, file: str, reason: str, *, english: str = "") -> None:
         self.file = file
         self.reason = reason
-        tail = f" / {english}" if english else ""
-        super().__init__(f"{file}：{reason}{tail}")
+        self.english = english  # for logs and integrators; people read the Chinese message only
+        super().__init__(f"{file}：{reason}")

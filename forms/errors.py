@@ -24,7 +24,7 @@ class OwnFault(Exception):
 class UnknownForm(FormsError):
     def __init__(self, form_id: str) -> None:
         self.form_id = form_id
-        super().__init__(f"未知的表单：{form_id!r}（应为 annex1 或 annex2） / unknown form {form_id!r}")
+        super().__init__(f"未知的表单：{form_id!r}（应为 annex1 或 annex2）")
 
 
 class RecordError(FormsError):

@@ -60,6 +60,7 @@ MESSAGES: dict[str, str] = {
     "ambiguous_marks": "{label}：无法判断勾选标记属于哪一项：{raw}",
     # extractors (extractor/), added with them
     "not_found": "{label}：文件中未找到此栏目",
+    "other_form": "文件看起来是{found}，而不是所选的{chosen}：请改选“自动识别”或{found}后重新解析",
     "conflict": "{label}：文件中有不一致的多个值（{raw}，位置：{places}），未采用任何一个，请核对",
     "ambiguous_label": "栏目“{raw}”可能对应多个字段（{paths}），未读取其内容",
     "undecodable_value": "{label}：文字无法解码（字体无法解码）：{raw}",

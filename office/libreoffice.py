@@ -52,7 +52,6 @@ class OfficeMissing(ConversionError):
     def __init__(self) -> None:
         super().__init__(
             f"未找到 LibreOffice（soffice），无法转换为 PDF 或读取旧格式文件；请安装：{APT_LINE}"
-            " / LibreOffice is not installed"
         )
 
 
@@ -150,7 +149,7 @@ def convert_many(srcs: Sequence[Path], to: str, outdir: Path, *, timeout: float 
             _kill_group(proc)
             _remove_ipc_pipe(profile)
             raise ConversionTimeout(
-                f"LibreOffice 转换超时（{limit:g} 秒），已终止 / conversion timed out",
+                f"LibreOffice 转换超时（{limit:g} 秒），已终止",
                 source=label,
                 pgid=proc.pid,
                 profile=str(profile),

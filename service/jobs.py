@@ -49,7 +49,7 @@ class JobNotFound(FormsError):
 
     def __init__(self, job_id: str) -> None:
         self.job_id = job_id
-        super().__init__(f"任务 {job_id} 不存在或已过保存期限被删除 / job not found")
+        super().__init__(f"任务 {job_id} 不存在或已过保存期限被删除")
 
 
 class JobNotReady(FormsError):
@@ -59,11 +59,11 @@ class JobNotReady(FormsError):
         self.job_id = job.id
         self.status = job.status
         if job.status == "failed":
-            message = f"任务 {job.id} 已失败，没有结果：{job.error} / job failed"
+            message = f"任务 {job.id} 已失败，没有结果：{job.error}"
         else:
             message = (
                 f"任务 {job.id} 尚未完成（{STATUS_LABELS[job.status]}，"
-                f"已处理 {job.done}/{job.total or '?'} 个文件），请稍后再取结果 / job not done yet"
+                f"已处理 {job.done}/{job.total or '?'} 个文件），请稍后再取结果"
             )
         super().__init__(message)
 

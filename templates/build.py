@@ -17,6 +17,12 @@ Field tables use a fine grid (24 columns) that rows split as needed: two fields 
 label | value) where both are short, three where fields share a context (法定代表人 | … | 职务 | … |
 联系电话 | …), one a row for prose, option lists and long text, and a wide label with a short value for long
 labels of numbers (其中：硕士及以上学历或中级及以上职称人员（人） | 210); label cells are shaded.
+
+Pagination: no row breaks across pages (``w:cantSplit`` on every row; only a row taller than a page is
+still broken), a repeating table's title and column rows repeat on each page (``w:tblHeader``), a spacer
+paragraph keeps adjacent tables apart (joined, the later table's header rows would sit mid-table and not
+repeat), the 承诺 shares one row with its signature line, the USCC gets a value cell it fits in, and a 表's
+填写说明 is set small and kept in one block. ``tests/templates/test_pagination.py`` prints and checks it.
 """
 
 from __future__ import annotations
@@ -173,14 +179,18 @@ def _title_lines(title: str) -> list[str]:
 
 
 def _instructions(doc: DocxDocument, form: FormDef, *, page_break: bool) -> None:
+    """填写说明: on a page of its own after a cover; below the table of a 表, in 五号 and kept in one block
+    (four lines spilling onto an otherwise empty last page is what a form must not do)."""
     if not form.instructions:
         return
     heading = _paragraph(doc, "填写说明", "Form Heading Center")
     heading.paragraph_format.page_break_before = page_break
     if not page_break:
-        heading.paragraph_format.space_before = Pt(24)
-    for item in form.instructions:
-        _paragraph(doc, item, "Form Note")
+        heading.paragraph_format.space_before = Pt(12)
+    for i, item in enumerate(form.instructions):
+        note = _paragraph(doc, item, "Form Note" if page_break else "Form Table Note")
+        if not page_break and i < len(form.instructions) - 1:
+            note.paragraph_format.keep_with_next = True
 
 
 def _section_body(doc: DocxDocument, section: Section) -> None:
@@ -220,6 +230,10 @@ def _section_body(doc: DocxDocument, section: Section) -> None:
 #: (label span, value span) of each field in a row of 1, 2 or 3 fields, and of a long label's row.
 _SPANS: dict[int, list[tuple[int, int]]] = {1: [(6, 18)], 2: [(6, 6), (6, 6)], 3: [(4, 4), (3, 5), (3, 5)]}
 _LONG_LABEL = [(16, 8)]
+#: A code this long (the 18-character USCC) needs a wider value cell than a pair row gives (it wrapped
+#: ``91320594MA1T6KQ / 853``): eight grid columns (5.2 cm), its neighbour's label narrowed to four.
+CODE_LENGTH = 16
+_CODE_SPANS = {0: [(6, 8), (4, 6)], 1: [(6, 6), (4, 8)]}
 
 
 @dataclass(frozen=True)
@@ -239,6 +253,11 @@ def _field_rows(fields: Sequence[Field], section_key: str) -> list[list[_Slot]]:
     def flush_pair() -> None:
         if len(pair) == 1 and pair[0].type not in (FieldType.TEXT, FieldType.CHOICE):
             rows.append(_row_of(pair, _LONG_LABEL))  # a lone number lines up with its long-label neighbours
+        elif (
+            len(pair) == 2
+            and (code := next((i for i, f in enumerate(pair) if _is_code(f)), None)) is not None
+        ):
+            rows.append(_row_of(pair, _CODE_SPANS[code]))
         elif pair:
             rows.append(_row_of(pair, _SPANS[len(pair)]))
         pair.clear()
@@ -298,6 +317,10 @@ def _layout_kind(f: Field, section_key: str) -> str:
     return "pair" if _label_width(f.label) <= SHORT_LABEL else "long_label"
 
 
+def _is_code(f: Field) -> bool:
+    return f.type is FieldType.TEXT and f.max_length is not None and f.max_length >= CODE_LENGTH
+
+
 def _label_width(label: str) -> float:
     return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in label)
 
@@ -306,13 +329,15 @@ def _field_table(
     doc: DocxDocument, section: Section, fields: Sequence[Field], note: str | None = None
 ) -> None:
     table = _grid_table(doc, [TEXT_WIDTH // GRID] * GRID)
-    if note:
-        _, (cell,) = _add_row(table, [GRID])
+    if note:  # the pledge and its signature line in one unsplittable row: never signed on another page
+        pledge, (cell,) = _add_row(table, [GRID])
+        _cant_split(pledge)
         _fill(cell, note, "Form Pledge")
         cell.add_paragraph("", "Form Value")
         cell.add_paragraph(SIGNATURE_LINE, "Form Signature")
     for slots in _field_rows(fields, section.key):
         row, cells = _add_row(table, [slot.span for slot in slots])
+        _cant_split(row)  # a row taller than a page is still broken (Word and LibreOffice alike)
         tall = False
         for slot, cell in zip(slots, cells, strict=True):
             if slot.is_label:
@@ -324,11 +349,10 @@ def _field_table(
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         row.height = Cm(3.0) if tall else Cm(0.9)
         row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-        if not tall:
-            _cant_split(row)
         for slot in slots:
             if f"{section.key}.{slot.field.key}" in SEAL_AFTER and not slot.is_label:
                 seal_row, (seal,) = _add_row(table, [GRID])
+                _cant_split(seal_row)
                 _fill(seal, "（盖章）", "Form Signature")
                 seal_row.height, seal_row.height_rule = Cm(1.2), WD_ROW_HEIGHT_RULE.AT_LEAST
                 break
@@ -379,8 +403,7 @@ def _repeating_table(doc: DocxDocument, section: Section, f: Field) -> None:
     _fill(_add_row(table, [n])[1][0], f"{{%tr for row in {loop} %}}", "Form Value")
     data, cells = _add_row(table, [1] * n)
     data.height, data.height_rule = Cm(0.9), WD_ROW_HEIGHT_RULE.AT_LEAST
-    if not any(c.type is FieldType.PROSE for c in f.columns):
-        _cant_split(data)  # a row of short values never breaks across pages; prose may be too long to keep
+    _cant_split(data)
     for cell, col in zip(cells, f.columns, strict=True):
         style = "Form Number" if col.type in (FieldType.INT, FieldType.WAN, FieldType.PCT) else "Form Value"
         _fill(cell, _placeholder(f"row.{col.key}"), style)
@@ -414,7 +437,12 @@ def _style_id(name: str) -> str:
 
 
 def _grid_table(doc: DocxDocument, widths: Iterable[int]) -> Table:
+    """A ruled table; after another table, a spacer paragraph first: Word and LibreOffice join adjacent
+    tables into one, and a table's repeating header rows repeat only when they are its first rows."""
     widths = list(widths)
+    body = doc.element.body
+    if len(body) > 1 and body[-2].tag == qn("w:tbl"):  # body[-1] is the section properties
+        _paragraph(doc, "", "Form Spacer")
     table = doc.add_table(rows=0, cols=len(widths))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -571,6 +599,7 @@ _STYLES = (
     _StyleSpec(
         "Form Note", BODY_FONT, 12, WD_ALIGN_PARAGRAPH.JUSTIFY, first_indent=24, space_after=4, line=1.5
     ),
+    _StyleSpec("Form Table Note", BODY_FONT, 10.5, WD_ALIGN_PARAGRAPH.JUSTIFY, first_indent=21, line=1.15),
     _StyleSpec("Form Label", TABLE_FONT, 10.5, WD_ALIGN_PARAGRAPH.CENTER),
     _StyleSpec("Form Label Left", TABLE_FONT, 10.5, WD_ALIGN_PARAGRAPH.LEFT),
     _StyleSpec("Form Table Title", TABLE_FONT, 10.5, WD_ALIGN_PARAGRAPH.CENTER, bold=True, keep_next=True),
@@ -598,7 +627,7 @@ def _setup_styles(doc: DocxDocument) -> None:
     heading.font.size = Pt(16)
     heading.font.bold = False
     heading.font.color.rgb = None
-    heading.paragraph_format.space_before = Pt(18)
+    heading.paragraph_format.space_before = Pt(12)
     heading.paragraph_format.space_after = Pt(10)
     heading.paragraph_format.keep_with_next = True
     for name in ("Footer", "Header"):

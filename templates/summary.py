@@ -1,8 +1,10 @@
 """The 推荐汇总表 workbook (``shared/spec/summary-table.md``), built from a bundle's JSON report.
 
-Sheet 1 ``推荐汇总表``: the title, the ``推荐单位（盖章）：…`` line, a frozen header row, then one row per
-unit, A4 landscape with the header repeated on every printed page and the 条件核查 cell coloured (符合
-green, 不符合 red, 待补充 amber). Sheet ``核查明细``: every check result of every unit. Sheet
+Sheet 1 ``推荐汇总表``: the title, the ``推荐单位（盖章）：…`` line, a frozen header row, one row per unit
+with the 条件核查 cell coloured (符合 green, 不符合 red, 待补充 amber), then the ``推荐单位（盖章）/ 日期``
+line to stamp. Every sheet prints landscape on A4, or A3 where A4 would shrink text under 9 pt, with its
+header row repeated, row heights set from the wrapped text and ``第 n 页 共 m 页`` in the footer
+(``templates.cells``). Sheet ``核查明细``: every check result of every unit. Sheet
 ``解析问题``: files that could not be parsed, fields missing or unsure, Word/PDF disagreements and
 duplicates.
 
@@ -29,7 +31,7 @@ from forms.checks.base import percent, show_percent
 from forms.checks.report import clause
 from forms.model import FormDef
 from forms.vocabulary import RESULT_LABELS, VERDICT_SHORT
-from templates.cells import print_a4_fit_width, write_text
+from templates.cells import fit_row_heights, print_landscape, write_text
 
 TITLE = "产业技术基础公共服务平台推荐汇总表"
 SHEET_SUMMARY, SHEET_CHECKS, SHEET_PROBLEMS = "推荐汇总表", "核查明细", "解析问题"
@@ -46,6 +48,11 @@ VERDICT_STYLE = {
 LEVEL_TEXT = {"fail": "不符合条件", "error": "数据有误", "warn": "提示", "unknown": "无法判断"}
 #: The verdict colour a result's 结果 cell takes, by state.
 STATE_COLOUR = {"pass": "符合", "fail": "不符合", "error": "待补充", "unknown": "待补充", "warn": "待补充"}
+#: The line the authority signs and stamps, below the last unit (a seal is about 4 cm across).
+STAMP_TEXT, DATE_TEXT = "推荐单位（盖章）：", "日期：\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日"
+STAMP_HEIGHT = 96.0
+#: The text size of every sheet: shrunk to fit the paper's width, it still prints at 9 pt or more.
+BODY_PT = 12.0
 
 Row = Mapping[str, Any]
 
@@ -118,36 +125,36 @@ def _contact(unit: Row) -> str | None:
 
 #: The columns of sheet 1, in the spec's order: header, width, value of a unit, number format.
 COLUMNS: tuple[tuple[str, float, Callable[[Row], Any], str | None], ...] = (
-    ("序号", 6, lambda u: u.get("seq"), None),
-    ("平台名称", 24, lambda u: _get(u, "cover.platform_name"), None),
-    ("申报单位", 22, lambda u: _get(u, "applicant.name"), None),
-    ("统一社会信用代码", 21, lambda u: _get(u, "applicant.uscc"), None),
-    ("单位性质", 9, _nature, None),
-    ("所在地区", 9, lambda u: _get(u, "applicant.region"), None),
-    ("主要服务行业领域", 12, lambda u: _get(u, "platform.main_field"), None),
-    ("服务范围", 18, _scopes, None),
-    ("从业人员（人）", 9, lambda u: _get(u, "applicant.staff_total"), "0"),
+    ("序号", 5, lambda u: u.get("seq"), None),
+    ("平台名称", 16, lambda u: _get(u, "cover.platform_name"), None),
+    ("申报单位", 16, lambda u: _get(u, "applicant.name"), None),
+    ("统一社会信用代码", 20, lambda u: _get(u, "applicant.uscc"), None),
+    ("单位性质", 8, _nature, None),
+    ("所在地区", 8, lambda u: _get(u, "applicant.region"), None),
+    ("主要服务行业领域", 9, lambda u: _get(u, "platform.main_field"), None),
+    ("服务范围", 12, _scopes, None),
+    ("从业人员（人）", 7, lambda u: _get(u, "applicant.staff_total"), "0"),
     (
         "硕士/中级以上占比（%）",
-        10,
+        9,
         lambda u: _ratio(_get(u, "applicant.staff_senior"), _get(u, "applicant.staff_total")),
         "0.00",
     ),
     (
         "资质与成果人员占比（%）",
-        10,
+        9,
         lambda u: _ratio(_get(u, "applicant.staff_qualified"), _get(u, "applicant.staff_total")),
         "0.00",
     ),
-    ("仪器设备原值（万元）", 12, lambda u: _get(u, "applicant.equipment_value"), "#,##0.00"),
-    ("年服务收入（万元）", 12, lambda u: _get(u, "applicant.service_revenue"), "#,##0.00"),
-    ("业务占比（%）", 9, lambda u: _get(u, "applicant.itb_share"), "0.00"),
-    ("典型案例（项）", 8, lambda u: _count(u, "performance.cases"), "0"),
-    ("国家级/省部级项目（项）", 10, projects_in_window, "0"),
-    ("条件核查", 9, lambda u: VERDICT_SHORT.get(u.get("verdict", ""), u.get("verdict")), None),
-    ("问题说明", 48, lambda u: "\n".join(findings(u)) or None, None),
-    ("联系人 / 手机", 20, _contact, None),
-    ("备注", 14, lambda u: None, None),
+    ("仪器设备原值（万元）", 11, lambda u: _get(u, "applicant.equipment_value"), "#,##0.00"),
+    ("年服务收入（万元）", 11, lambda u: _get(u, "applicant.service_revenue"), "#,##0.00"),
+    ("业务占比（%）", 8, lambda u: _get(u, "applicant.itb_share"), "0.00"),
+    ("典型案例（项）", 7, lambda u: _count(u, "performance.cases"), "0"),
+    ("国家级/省部级项目（项）", 8, projects_in_window, "0"),
+    ("条件核查", 8, lambda u: VERDICT_SHORT.get(u.get("verdict", ""), u.get("verdict")), None),
+    ("问题说明", 32, lambda u: "\n".join(findings(u)) or None, None),
+    ("联系人 / 手机", 13, _contact, None),
+    ("备注", 7, lambda u: None, None),
 )
 HEADERS = tuple(c[0] for c in COLUMNS)
 
@@ -159,10 +166,15 @@ _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 def _styles() -> dict[str, NamedStyle]:
     """The workbook's cell styles, registered once (a named style per cell is far cheaper in openpyxl
     than setting a border, a fill and an alignment on each of thousands of cells)."""
-    body = NamedStyle("汇总表正文", border=_BORDER, alignment=Alignment(wrap_text=True, vertical="center"))
+    body = NamedStyle(
+        "汇总表正文",
+        font=Font(name="宋体", size=BODY_PT),
+        border=_BORDER,
+        alignment=Alignment(wrap_text=True, vertical="center"),
+    )
     header = NamedStyle(
         "汇总表表头",
-        font=Font(name="黑体", bold=True),
+        font=Font(name="黑体", size=BODY_PT, bold=True),
         fill=PatternFill("solid", fgColor="D9E1F2"),
         border=_BORDER,
         alignment=_CENTER,
@@ -171,7 +183,7 @@ def _styles() -> dict[str, NamedStyle]:
     for text, (fill, colour) in VERDICT_STYLE.items():
         styles[text] = NamedStyle(
             f"条件核查-{text}",
-            font=Font(color=colour, bold=True),
+            font=Font(name="宋体", size=BODY_PT, color=colour, bold=True),
             fill=PatternFill("solid", fgColor=fill),
             border=_BORDER,
             alignment=_CENTER,
@@ -222,7 +234,7 @@ def _table(ws: Worksheet, first_row: int, headers: Sequence[str], widths: Sequen
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = ws.cell(row=first_row + 1, column=1)
     ws.print_title_rows = f"{first_row}:{first_row}"
-    print_a4_fit_width(ws, landscape=True, side=0.4, top_bottom=0.6)
+    print_landscape(ws, columns=len(headers), font_pt=BODY_PT)
 
 
 def _rows(
@@ -233,6 +245,7 @@ def _rows(
             cell = put(ws, r, c, value, "汇总表正文")
             if formats[c - 1] and isinstance(value, int | float):
                 cell.number_format = formats[c - 1]
+    fit_row_heights(ws, first_row - 1, first_row + len(rows) - 1)  # the header row too
 
 
 def _colour(cell: Cell, text: str | None) -> None:
@@ -248,6 +261,7 @@ def _summary_sheet(ws: Worksheet, report: Row, line: str) -> None:
     ws.merge_cells(f"A1:{last}1")
     ws.row_dimensions[1].height = 30
     put(ws, 2, 1, line).alignment = Alignment(horizontal="left", vertical="center")
+    ws["A2"].font = Font(name="宋体", size=BODY_PT)
     ws.merge_cells(f"A2:{last}2")
     ws.row_dimensions[2].height = 22
     _table(ws, 3, HEADERS, [c[1] for c in COLUMNS])
@@ -257,7 +271,19 @@ def _summary_sheet(ws: Worksheet, report: Row, line: str) -> None:
     for r in range(4, 4 + len(units)):
         cell = ws.cell(row=r, column=verdict_col)
         _colour(cell, cell.value)
-    ws.print_area = f"A1:{last}{max(3 + len(units), 3)}"
+    ws.print_area = f"A1:{last}{_stamp_line(ws, 3 + len(units) + 2)}"
+
+
+def _stamp_line(ws: Worksheet, row: int) -> int:
+    """``推荐单位（盖章）：`` and ``日期：　年　月　日`` below the table, room to stamp; returns the row."""
+    half = len(COLUMNS) // 2
+    for first, last, text in ((1, half, STAMP_TEXT), (half + 1, len(COLUMNS), DATE_TEXT)):
+        put(ws, row, first, text).alignment = Alignment(horizontal="left", vertical="center")
+        ws.cell(row=row, column=first).font = Font(name="宋体", size=BODY_PT)
+        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    ws.row_dimensions[row].height = STAMP_HEIGHT
+    ws.row_dimensions[row - 1].height = STAMP_HEIGHT / 4  # the gap above it
+    return row
 
 
 CHECK_HEADERS = ("序号", "申报单位", "统一社会信用代码", "规则", "规则名称", "条款", "级别", "结果", "说明")

@@ -10,7 +10,8 @@ Sheets, in the order of ``shared/spec/annex2.md``:
 
 Every field sits in a row whose column A is exactly ``Field.label`` and whose value is in column B (in
 ``能力建设`` metric rows: unit in B, 上年末 in C, 本年末 in D; single values in B, merged across B:D).
-Row 1 is the title, row 2 the column header, both frozen and repeated on every printed page.
+Row 1 is the title, row 2 the column header, both frozen and repeated on every printed page; each sheet
+prints landscape with row heights set from its wrapped text (``templates.cells``).
 
 Cells are typed: counts and years are integers, money (万元) and areas are numbers (``#,##0.00`` /
 General), a percentage is the number 0–100 in a ``0.00`` format (not Excel's ``%`` format, so 78.45 reads
@@ -42,7 +43,7 @@ from forms.errors import FormsError
 from forms.model import OTHER_OPTION, Field, FieldType, FormDef
 from forms.records import resolve_form
 from forms.vocabulary import YEAR_MAX, YEAR_MIN
-from templates.cells import print_a4_fit_width, write_text
+from templates.cells import fit_row_heights, print_landscape, write_text
 
 #: (sheet title, [(section key, field keys or None for all but tables)]) for annex 2.
 SHEETS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -172,8 +173,6 @@ class _SheetBuilder:
             self._value(self.ws.cell(self.row, 2), f, values.get(f.key), other)
             if merge_value:
                 self._merge_value(self.row, 2)
-            if f.type is FieldType.PROSE:
-                self.ws.row_dimensions[self.row].height = 90
             self.row += 1
 
     def table(self, title: str, table: Field, record: Mapping[str, Any]) -> None:
@@ -186,17 +185,17 @@ class _SheetBuilder:
                 self._value(self.ws.cell(self.row, col), column, row.get(column.key), None)
             self.row += 1
         for col, column in enumerate(table.columns, start=1):
-            width = 48 if column.type is FieldType.PROSE else 26
+            width = 44 if column.type is FieldType.PROSE else 26
             self.ws.column_dimensions[get_column_letter(col)].width = width
 
     def finish(self) -> None:
         ws = self.ws
         if ws.title != "典型案例":
-            widths = [46, 10, 16, 16] if self.width == 4 else [48, 70]
+            widths = [48, 12, 30, 30] if self.width == 4 else [44, 92]
             for col, width in enumerate(widths, start=1):
                 ws.column_dimensions[get_column_letter(col)].width = width
-        print_a4_fit_width(ws, landscape=False, side=0.6, top_bottom=0.8)
-        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+        fit_row_heights(ws, 2, ws.max_row)
+        print_landscape(ws, columns=self.width, font_pt=_FONT.size)
 
     # --- cells ------------------------------------------------------------------------------------------
 

@@ -47,9 +47,7 @@ def run_checks(
     fd = resolve_form(form)
     wanted = DEFAULT_KINDS.get(fd.id, KINDS) if kinds is None else frozenset(kinds)
     if unknown := wanted - KINDS:
-        raise FormsError(
-            f"未知的核查类别：{'、'.join(sorted(unknown))}（应为 V、E、A） / unknown check kinds"
-        )
+        raise FormsError(f"未知的核查类别：{'、'.join(sorted(unknown))}（应为 V、E、A）")
     ctx = Context(
         form=fd,
         record=record,

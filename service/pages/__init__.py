@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from extractor.formats import accept_list
 from forms import FORMS, FieldType, get_form
@@ -108,13 +109,25 @@ def _security_headers(response: Response) -> Response:
 @pages.context_processor
 def _helpers() -> dict[str, Any]:
     """Functions the pages' templates call (kept to this blueprint, not the whole app)."""
-    return {"show": show_value, "where": where, "format_labels": FORMAT_LABELS}
+    return {
+        "show": show_value,
+        "where": where,
+        "format_labels": FORMAT_LABELS,
+        "rule_titles": {rule_id: rule.title for rule_id, rule in RULES.items()},
+        "form_titles": {form.id: form.short_title for form in FORMS.values()},
+    }
 
 
 @pages.get("/")
 def index() -> str:
     """首页: the tasks, the API docs and the JSON Schemas."""
     return render_template("pages/index.html", forms=list(FORMS.values()), bundles_url=_bundles_url())
+
+
+@pages.get("/favicon.ico")
+def favicon() -> WerkzeugResponse:
+    """Browsers ask for /favicon.ico on every page without an icon link (the API docs): the site's icon."""
+    return redirect(url_for("pages.static", filename="favicon.svg"), code=301)
 
 
 @pages.get("/fill/<form_id>")
@@ -175,7 +188,6 @@ def bundles_page() -> str:
         "pages/bundles.html",
         accept=BUNDLE_ACCEPT,
         definition=form_as_dict(get_form("annex1")),
-        rule_titles={rule_id: rule.title for rule_id, rule in RULES.items()},
         result_labels=dict(RESULT_LABELS),
         max_upload_mb=settings.bundle_max_upload_mb,
         max_entries=settings.bundle_max_entries,
@@ -199,7 +211,6 @@ def _render_parse(*, result: dict[str, Any] | None = None, error: tuple[str, str
         accept=UPLOAD_ACCEPT,
         result=result,
         error=error,
-        rule_titles={rule_id: rule.title for rule_id, rule in RULES.items()},
         result_labels=dict(RESULT_LABELS),
         T=FieldType,
     )

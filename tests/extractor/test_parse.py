@@ -118,3 +118,19 @@ def test_other_files_are_unsupported(data, expected):
 def test_a_file_over_the_size_limit_is_refused_before_reading(documents):
     with pytest.raises(UnreadableFile, match="文件过大"):
         parse_bytes(documents["annex1.docx"], "big.docx", limits=Limits(max_file_bytes=1000))
+
+
+@pytest.mark.parametrize(
+    ("name", "chosen", "hint"),
+    [
+        ("annex1.docx", "annex2", "文件看起来是申报书（附件1），而不是所选的年度运行情况表（附件2）"),
+        ("annex2.xlsx", "annex1", "文件看起来是年度运行情况表（附件2），而不是所选的申报书（附件1）"),
+    ],
+)
+def test_a_file_parsed_as_the_other_form_says_which_form_it_looks_like(documents, name, chosen, hint):
+    result = parse_bytes(documents[name], name, form=chosen)
+    assert result.form == chosen  # the choice is honoured …
+    assert result.problems[0].message.startswith(hint)  # … and the first problem says it looks wrong
+    assert result.problems[0].field is None
+    right = parse_bytes(documents[name], name, form="annex1" if chosen == "annex2" else "annex2")
+    assert all(p.code != "other_form" for p in right.problems)

@@ -434,7 +434,7 @@
       block.appendChild(el("p", "verdict verdict-eligible", "全部 " + (unit.checks || []).length + " 项核查均通过。"));
       return block;
     }
-    var t = table("checks", ["规则", "条款", "结果", "说明"]);
+    var t = table("checks cards", ["规则", "条款", "结果", "说明"]);
     open.forEach(function (r) {
       var state = checkState(r);
       var tr = el("tr", "check-" + state);
@@ -451,7 +451,7 @@
   function problemsBlock(problems) {
     var block = el("section", "unit-problems");
     block.appendChild(el("h4", null, "解析问题（" + problems.length + " 处）"));
-    var t = table("checks", ["文件", "项目", "说明"]);
+    var t = table("checks cards", ["文件", "项目", "说明"]);
     problems.forEach(function (p) {
       var tr = el("tr", "sev-row-" + p.severity);
       var where = labelOf[topPath(p.field)] || p.field || "—";
@@ -471,7 +471,7 @@
   function differencesBlock(differences) {
     var block = el("section", "unit-differences");
     block.appendChild(el("h4", null, "Word 与 PDF 不一致（" + differences.length + " 处）"));
-    var t = table("checks", ["项目", "各文件中的值"]);
+    var t = table("checks cards", ["项目", "各文件中的值"]);
     differences.forEach(function (d) {
       var values = el("ul", "plain values");
       (d.values || []).forEach(function (v) {

@@ -5,7 +5,9 @@
  * spec (sections → keys, numbers as numbers, empty → null, multi → lists, tables → lists of row objects,
  * metrics → {previous, current}) and back, and talks to the JSON API: /api/v1/check for inline messages,
  * /api/v1/forms/<id>/fill for the documents, /api/v1/forms/annex2/prefill for last year's report.
- * Drafts are saved and loaded as JSON files on the user's machine; nothing is kept on the server.
+ * Drafts are saved and loaded as JSON files on the user's machine; nothing is kept on the server. Every
+ * change is also kept in this browser's localStorage (one draft per form), offered back on the next visit,
+ * and leaving the page with changes not yet saved as a file or downloaded asks first.
  */
 (function () {
   "use strict";
@@ -13,12 +15,18 @@
   var form = document.getElementById("record-form");
   if (!form) return;
   var def = JSON.parse(document.getElementById("form-definition").textContent);
+  var ruleTitles = JSON.parse(document.getElementById("rule-titles").textContent);
+  var formTitles = JSON.parse(document.getElementById("form-titles").textContent);
+  var OTHER = "其他";
+  var STORE_KEY = "itbforms-draft:" + def.id;
   var NUMERIC = { int: 1, wan: 1, pct: 1, m2: 1, year: 1 };
   var API = "/api/v1";
   var statusBox = document.getElementById("status");
   var touched = {};
   var checkTimer = null;
   var checkSeq = 0;
+  var unsaved = false; // changed since the last draft file or document was saved
+  var labels = {}; // field path → its printed label, for the links of the check summary
 
   // --- small helpers ------------------------------------------------------------------------------
 
@@ -211,7 +219,62 @@
       }
     });
     touched = {};
+    syncOther();
     return lost;
+  }
+
+  // --- the 其他 text box: shown only while 其他 is chosen ---------------------------------------------
+
+  function syncOther() {
+    form.querySelectorAll("[data-other-of]").forEach(function (box) {
+      var path = box.dataset.otherOf;
+      var chosen = Array.prototype.some.call(named(path), function (el) {
+        return el.type === "checkbox" ? el.checked && el.value === OTHER : el.value === OTHER;
+      });
+      box.hidden = !chosen;
+    });
+  }
+
+  // --- the draft kept in this browser ---------------------------------------------------------------
+
+  function autosave() {
+    try {
+      localStorage.setItem(STORE_KEY, JSON.stringify({ saved_at: new Date().toISOString(), record: serialize() }));
+    } catch (err) {
+      setStatus("无法在本浏览器中自动保存草稿（" + err.message + "），请用“保存草稿”保存到本机。", "warn");
+    }
+  }
+
+  function storedDraft() {
+    try {
+      var kept = JSON.parse(localStorage.getItem(STORE_KEY) || "null");
+      return kept && kept.record && typeof kept.record === "object" ? kept : null;
+    } catch (err) {
+      return null;
+    }
+  }
+
+  function changed() {
+    unsaved = true;
+    autosave();
+  }
+
+  function offerRestore() {
+    var kept = storedDraft();
+    if (!kept) return;
+    var when = new Date(kept.saved_at);
+    var stamp = isNaN(when.getTime()) ? "" : when.toLocaleString("zh-CN", { hour12: false });
+    byId("restore-text").textContent = "本浏览器中有一份" + (stamp ? " " + stamp + " " : "") + "自动保存的" + def.short_title + "草稿。要恢复吗？";
+    byId("restore").hidden = false;
+    byId("restore-draft").addEventListener("click", function () {
+      byId("restore").hidden = true;
+      afterLoad(load(kept.record), "自动保存的草稿");
+    });
+    byId("discard-draft").addEventListener("click", function () {
+      byId("restore").hidden = true;
+      try { localStorage.removeItem(STORE_KEY); } catch (err) { /* nothing kept to remove */ }
+      setStatus("已丢弃自动保存的草稿。", "ok");
+    });
   }
 
   // --- messages next to fields --------------------------------------------------------------------
@@ -255,8 +318,24 @@
     return true;
   }
 
+  /** A rule as people read it: its Chinese name, and its article where it has one. */
   function clause(result) {
     return result.clause; // forms.checks.report.clause: article, rule id and its Chinese name
+  }
+
+  function fieldLink(text, path) {
+    var a = document.createElement("a");
+    a.href = "#f-" + path;
+    a.textContent = text;
+    a.addEventListener("click", function (event) {
+      var target = byId("f-" + path);
+      if (!target) return;
+      event.preventDefault();
+      target.scrollIntoView({ block: "start" });
+      var focusable = /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName) ? target : target.querySelector("input, select, textarea");
+      if (focusable) focusable.focus({ preventScroll: true });
+    });
+    return a;
   }
 
   function renderReport(report, all) {
@@ -268,10 +347,7 @@
       var li = document.createElement("li");
       li.className = "sev-" + severity;
       if (path && byId("f-" + path)) {
-        var a = document.createElement("a");
-        a.href = "#f-" + path;
-        a.textContent = text;
-        li.appendChild(a);
+        li.appendChild(fieldLink(text, path));
       } else {
         li.textContent = text;
       }
@@ -290,8 +366,24 @@
         if (!all && result.rule === "V-REQ" && path && !touched[topPath(path)]) return;
         place(path, result.severity, beside + "（" + clause(result) + "）");
       });
-      if (!all && result.rule === "V-REQ") {
-        hiddenRequired += 1;
+      if (result.rule === "V-REQ") {
+        if (!all) {
+          hiddenRequired += 1;
+          return;
+        }
+        var li = document.createElement("li"); // one link a missing field
+        li.className = "sev-" + result.severity;
+        li.appendChild(document.createTextNode(clause(result) + "：以下 " + paths.length + " 项必填项尚未填写"));
+        var missing = document.createElement("ul");
+        paths.forEach(function (path) {
+          var item = document.createElement("li");
+          var label = labels[topPath(path)] || path;
+          var target = byId("f-" + path) ? path : topPath(path); // a table cell, else its table
+          item.appendChild(byId("f-" + target) ? fieldLink(label, target) : document.createTextNode(label));
+          missing.appendChild(item);
+        });
+        li.appendChild(missing);
+        list.appendChild(li);
         return;
       }
       summaryItem(clause(result) + "：" + result.message, result.severity, paths[0]);
@@ -362,6 +454,7 @@
       return res.blob().then(function (blob) {
         var name = filenameOf(res.headers.get("Content-Disposition")) || def.short_title + "." + fmt;
         saveBlob(blob, name);
+        unsaved = false;
         var missing = (res.headers.get("X-Missing-Fields") || "").split(",").filter(Boolean);
         if (missing.length) {
           setStatus("已下载 " + name + "。尚有 " + missing.length + " 项必填项未填写，点“检查”查看。", "warn");
@@ -423,6 +516,7 @@
       }
       renumber(fieldset);
       touched[fieldset.dataset.table] = true;
+      changed();
       scheduleCheck();
     }
   });
@@ -433,10 +527,18 @@
     var table = event.target.closest(".table-field");
     if (table) touched[table.dataset.table] = true;
     updateCounter(event.target);
+    if (event.type === "change") syncOther();
+    changed();
     scheduleCheck();
   }
   form.addEventListener("input", onEdit);
   form.addEventListener("change", onEdit);
+
+  window.addEventListener("beforeunload", function (event) {
+    if (!unsaved) return;
+    event.preventDefault();
+    event.returnValue = ""; // the browser asks "离开此网站？" in its own words
+  });
 
   byId("run-check").addEventListener("click", function () {
     clearTimeout(checkTimer);
@@ -448,6 +550,7 @@
   byId("save-draft").addEventListener("click", function () {
     var name = draftName();
     saveBlob(new Blob([JSON.stringify(serialize(), null, 2)], { type: "application/json" }), name);
+    unsaved = false;
     setStatus("草稿已保存为 " + name + "。", "ok");
   });
 
@@ -468,10 +571,12 @@
         return;
       }
       if (record.form && record.form !== def.id) {
-        setStatus(file.name + " 是 " + record.form + " 的记录，本页填写的是" + def.short_title + "（" + def.id + "）。", "error");
+        setStatus(file.name + " 是" + (formTitles[record.form] || "另一种表单") + "的记录，本页填写的是" + def.short_title + "。", "error");
         return;
       }
-      return afterLoad(load(record), "草稿 " + file.name);
+      var lost = load(record);
+      autosave();
+      return afterLoad(lost, "草稿 " + file.name);
     }).finally(function () {
       input.value = "";
     });
@@ -500,7 +605,9 @@
       fetch(API + "/forms/annex2/prefill", { method: "POST", body: data }).then(function (res) {
         return res.json().catch(function () { return null; }).then(function (body) {
           if (!res.ok) return showProblem(body, res.status);
-          return afterLoad(load(body), "从 " + file.name + " 预填的内容");
+          var lost = load(body);
+          changed();
+          return afterLoad(lost, "从 " + file.name + " 预填的内容");
         });
       }).catch(function (err) {
         setStatus("无法连接服务：" + err.message, "error");
@@ -510,5 +617,8 @@
     });
   }
 
+  eachField(function (section, f, path) { labels[path] = f.label; });
+  syncOther();
+  offerRestore();
   form.dataset.ready = "true";
 })();
