@@ -17,9 +17,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from extractor.bundle import screen_bundle
 from forms.records import load_record
 from office.libreoffice import convert_many
+from service.workflows import screen_bundle
 from templates.render import fill, fill_pdfs
 from templates.summary import summary_xlsx
 

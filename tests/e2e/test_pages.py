@@ -197,7 +197,7 @@ UPSTREAM_RULES = {"/docs": ["label-content-name-mismatch"]}
 
 
 def test_bundle_results_fit_a_phone_as_cards(phone: BrowserContext, server: str, tmp_path: Path) -> None:
-    from tests.extractor.bundle_fixtures import word_only_bundle  # noqa: PLC0415  (docxtpl, no LibreOffice)
+    from tests.service.bundles.fixtures import word_only_bundle  # noqa: PLC0415  (docxtpl, no LibreOffice)
 
     bundle = tmp_path / "推荐材料.zip"
     bundle.write_bytes(word_only_bundle())
@@ -252,7 +252,7 @@ def test_axe_finds_no_serious_violation_in_results(
     expect(page.locator("#check-summary")).to_be_visible()
     assert axe_violations(page) == []
 
-    from tests.extractor.bundle_fixtures import word_only_bundle  # noqa: PLC0415  (docxtpl, no LibreOffice)
+    from tests.service.bundles.fixtures import word_only_bundle  # noqa: PLC0415  (docxtpl, no LibreOffice)
 
     bundle = tmp_path / "推荐材料.zip"
     bundle.write_bytes(word_only_bundle())

@@ -27,7 +27,7 @@ from templates.cells import (
 )
 from templates.render import fill
 from templates.summary import COLUMNS, DATE_TEXT, STAMP_TEXT, findings, summary_xlsx
-from tests.extractor.bundle_fixtures import SOFFICE_GROUP, standard_report
+from tests.service.bundles.fixtures import SOFFICE_GROUP, standard_report
 from tests.templates.pdf_helpers import squeeze
 
 A4, A3 = PAPERS[0][1], PAPERS[1][1]
