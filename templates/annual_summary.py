@@ -70,7 +70,6 @@ Unit = Mapping[str, Any]
 
 #: 年度核查 → the summary's cell colours (good / bad / neutral).
 STATUS_COLOUR = {NORMAL: "符合", ATTENTION: "待补充", FAILING: "不符合", INCOMPLETE: "待补充"}
-FOOTER = "第 &P 页，共 &N 页"
 NUMBER_FORMATS = {"capacity.staff_total": "0", "operations.clients": "0", "operations.service_items": "0"}
 
 
@@ -97,11 +96,6 @@ def _dates(ws: Worksheet, col: int, rows: range) -> None:
 def _contact(record: Mapping[str, Any]) -> str | None:
     name, mobile = get_path(record, "header.contact_name"), get_path(record, "header.contact_mobile")
     return f"{name or ''} / {mobile or ''}".strip() if name or mobile else None
-
-
-def _footer(ws: Worksheet) -> None:
-    ws.oddFooter.center.text = FOOTER
-    ws.evenFooter.center.text = FOOTER
 
 
 def _title(ws: Worksheet, text: str, width: int, line: str | None) -> None:
@@ -181,7 +175,6 @@ def _summary_sheet(ws: Worksheet, units: Sequence[Unit], stats: Mapping[str, Any
         cell = ws.cell(row=r, column=status_col)
         _colour(cell, STATUS_COLOUR.get(cell.value or ""))
     ws.print_area = f"A1:{get_column_letter(len(headers))}{4 + len(rows)}"
-    _footer(ws)
 
 
 # --- 核查明细, 解析问题 --------------------
@@ -208,7 +201,6 @@ def _checks_sheet(ws: Worksheet, units: Sequence[Unit]) -> None:
     states = [_state(r) for unit in units for r in unit.get("checks") or []]
     for row, state in enumerate(states, 2):
         _colour(ws.cell(row=row, column=headers.index("结果") + 1), STATE_COLOUR.get(state))
-    _footer(ws)
 
 
 def _state(result: Mapping[str, Any]) -> str:
@@ -221,7 +213,6 @@ def _problems_sheet(ws: Worksheet, units: Sequence[Unit], failed: Sequence[Mappi
     _table(ws, 1, headers, (36, 24, 26, 16, 70))
     named = [{**u, "name": u.get("platform_name")} for u in units]
     _rows(ws, 2, problem_rows({"units": named, "failed": failed}, ANNEX2), [None] * len(headers))
-    _footer(ws)
 
 
 # --- 统计图 --------------------
@@ -277,7 +268,6 @@ def _charts_sheet(ws: Worksheet, stats: Mapping[str, Any]) -> None:
     )
     pie.set_categories(Reference(ws, min_col=1, min_row=start + 1, max_row=start + len(by_status)))
     ws.add_chart(pie, f"D{start}")
-    _footer(ws)
 
 
 # --- 年度评价 --------------------
@@ -385,7 +375,6 @@ def _evaluation_sheet(ws: Worksheet, units: Sequence[Unit], stats: Mapping[str, 
         ws.add_data_validation(choice)
         col = get_column_letter(len(headers))
         choice.add(f"{col}4:{col}{3 + len(rows)}")
-    _footer(ws)
 
 
 # --- the workbook --------------------

@@ -103,8 +103,10 @@ def test_one_row_per_platform_with_its_figures_change_and_status(book, annual):
 
 def test_print_setup_landscape_with_page_numbers(book):
     for ws in book.worksheets:
-        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == int(ws.PAPERSIZE_A4)
-        assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.paperSize in (int(ws.PAPERSIZE_A4), int(ws.PAPERSIZE_A3))  # by the sheet's width
+        assert ws.print_title_rows  # header rows repeated on every page
+        assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
 
 
 def test_check_details_list_every_result_of_every_platform(book, annual):
