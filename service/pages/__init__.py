@@ -25,6 +25,9 @@ from forms.checks import RULES
 from forms.describe import form_as_dict
 from forms.errors import FormsError, UnknownForm
 from forms.model import Field, FormDef, Section
+from service.accounts import BUNDLE_ROLES
+from service.api.transfer import limits
+from service.auth import login_required
 from service.problems import EXCEPTION_PROBLEMS
 
 pages = Blueprint(
@@ -149,7 +152,9 @@ def parse_upload() -> str | tuple[str, int]:
         return _render_parse(error=("未知的表单", str(UnknownForm(form_id)))), 400
     filename = upload.filename
     try:
-        result = parse_bytes(upload.read(), filename, form=form_id, checks=bool(request.form.get("checks")))
+        result = parse_bytes(
+            upload.read(), filename, form=form_id, checks=bool(request.form.get("checks")), limits=limits()
+        )
     except FormsError as exc:
         status, title = _problem_kind(exc)
         return _render_parse(error=(title, str(exc))), status
@@ -158,6 +163,7 @@ def parse_upload() -> str | tuple[str, int]:
 
 
 @pages.get("/bundles")
+@login_required(BUNDLE_ROLES)
 def bundles_page() -> str:
     """批量审核: upload a zip of applications; the page's script follows the job and shows every unit.
 
