@@ -4,6 +4,7 @@ JSON bodies of bounded nesting."""
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from typing import Any
 
@@ -15,6 +16,8 @@ from forms.errors import RecordError
 UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 #: Characters a file name cannot hold on Windows or in a path.
 PATH_CHARACTERS = frozenset('\\/:*?"<>|')
+#: An absolute path of this server (``/tmp/itbforms-fill-x/0000-annex1.docx``): kept to its last part.
+SERVER_PATH = re.compile(r"(?<![\w.~-])(?:/[^\s/：:，,；;（）()\"'<>]+)+/([^\s/：:，,；;（）()\"'<>]+)")
 #: Nesting deeper than any record has (a record is 4 levels deep) is refused before it reaches the checks.
 MAX_JSON_DEPTH = 32
 
@@ -28,6 +31,12 @@ def clean_name(text: str) -> str:
 def file_name(text: str, limit: int = 80) -> str:
     """``clean_name`` and without path characters, at most ``limit`` characters: a download name."""
     return "".join(ch for ch in clean_name(text) if ch not in PATH_CHARACTERS)[:limit]
+
+
+def strip_paths(text: str) -> str:
+    """``text`` with every absolute server path cut to its file name: messages name the user's file, never
+    where the server keeps it."""
+    return SERVER_PATH.sub(r"\1", text)
 
 
 def json_depth(value: Any) -> int:

@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from extractor import parse_bytes
 from forms import get_form
 from forms.checks import run_checks
-from forms.errors import InvalidRecord, RecordError
+from forms.errors import InvalidRecord
 from forms.problems import Severity
 from forms.records import dump_record, load_record
 from service.api.schemas import FormatQuery, PrefillForm, UploadFile
@@ -23,6 +23,7 @@ from service.api.transfer import (
     send_document,
     uploaded_file,
 )
+from service.hygiene import load_json
 from templates.prefill import prefill_annex2
 
 blp = Blueprint("documents", __name__, description="按记录填写并下载表单文档")
@@ -68,10 +69,7 @@ def prefill(fields: dict[str, Any], files: dict[str, Any], **_: Any) -> Response
     upload = uploaded_file()
     data = upload.read()
     if upload.filename and upload.filename.lower().endswith(".json"):
-        try:
-            source = load_record(json.loads(data.decode("utf-8-sig")))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise RecordError(f"不是有效的 JSON：{exc}", source=upload.filename) from None
+        source = load_record(load_json(data, source=f"{upload.filename} "))
         source_form, source_record = source.form.id, source.record
     else:
         parsed = parse_bytes(data, upload.filename or "upload", limits=limits())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -14,6 +13,7 @@ from werkzeug.datastructures import FileStorage
 from extractor.settings import DEFAULT_LIMITS, Limits
 from forms.errors import RecordError
 from forms.model import FormDef
+from service.hygiene import file_name, load_json
 from service.settings import Settings
 from templates.render import fill
 
@@ -50,10 +50,7 @@ def json_body() -> Any:
         abort(413, description=f"JSON 记录不应超过 {settings().max_record_kb} KB")
     if not raw.strip():
         raise RecordError("请求体为空：应为 JSON 记录（Content-Type: application/json）")
-    try:
-        return json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise RecordError(f"请求体不是有效的 JSON：{exc}") from None
+    return load_json(raw)
 
 
 def uploaded_file(name: str = "file") -> FileStorage:
@@ -74,8 +71,7 @@ def download_name(form: FormDef, record: dict[str, Any] | None, fmt: str) -> str
     if record:
         name = (record.get("cover") or record.get("header") or {}).get("platform_name")
     stem = f"{name}-{form.short_title}" if name else form.short_title
-    stem = "".join(ch for ch in stem if ch not in '\\/:*?"<>|\r\n\t')[:80]
-    return f"{stem}.{fmt}"
+    return f"{file_name(stem) or form.short_title}.{fmt}"
 
 
 def send_document(content: bytes, fmt: str, filename: str, headers: dict[str, str] | None = None) -> Response:

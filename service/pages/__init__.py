@@ -28,6 +28,7 @@ from forms.model import Field, FormDef, Section
 from service.accounts import BUNDLE_ROLES
 from service.api.transfer import limits
 from service.auth import login_required
+from service.hygiene import file_name, strip_paths
 from service.problems import EXCEPTION_PROBLEMS
 
 pages = Blueprint(
@@ -157,7 +158,7 @@ def parse_upload() -> str | tuple[str, int]:
         )
     except FormsError as exc:
         status, title = _problem_kind(exc)
-        return _render_parse(error=(title, str(exc))), status
+        return _render_parse(error=(title, strip_paths(str(exc)))), status
     report = result.checks.to_dict() if result.checks is not None else None
     return _render_parse(result=_result_view(result.definition, result.to_dict(), report, filename))
 
@@ -240,7 +241,7 @@ def _result_view(
         "report": report,
         "record_href": _json_href(record),
         "result_href": _json_href(parsed),
-        "json_name": f"{filename.rsplit('.', 1)[0]}.json",
+        "json_name": f"{file_name(filename.rsplit('.', 1)[0]) or 'record'}.json",
     }
 
 
