@@ -36,7 +36,7 @@ def login() -> Any:
     if account is None:
         audit_for(settings).record(name or None, "login_failed", remote=auth.remote())
         error = "账户名或密码不正确（没有设置密码的账户只能使用 API 令牌）"
-        return render_template("pages/login.html", next=target, error=error, name=name), 401
+        return render_template("pages/login.html", next=target, error=error, name=name)  # 200: a form again
     session.clear()
     session.permanent = True
     session["uid"], session["key"] = account.id, account.session_key

@@ -26,6 +26,7 @@ from werkzeug.serving import make_server
 from forms import FORMS
 from service import jobs
 from service.app import create_app
+from service.ownership import accounts_for
 from tests.conftest import EXAMPLES, ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -58,13 +59,19 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: 
 expect.set_options(timeout=TIMEOUT_MS)  # a slow CI machine: waiting for the page is not a failure
 
 
+#: The recommending authority's account the bundle tests sign in with (made in the server's database).
+AUTHORITY, PASSWORD = "江苏省工业和信息化厅", "e2e-测试密码-2026"
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real app on 127.0.0.1 (werkzeug, threaded) — the browser talks HTTP to it like to gunicorn.
 
     As a serving app (not ``TESTING``) it starts its own bundle job runner thread, which works on the jobs
-    of a database in a temporary directory; one parser process is plenty for the test bundles."""
+    of a database in a temporary directory; one parser process is plenty for the test bundles. The database
+    has one authority account with a password (``AUTHORITY``), as ``itbforms users add`` makes it."""
     app = create_app({"data_dir": str(tmp_path_factory.mktemp("e2e-data")), "job_workers": 1})
+    accounts_for(app.config["SETTINGS"]).add(AUTHORITY, "authority", PASSWORD)
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, name="e2e-server", daemon=True)
     thread.start()
@@ -97,6 +104,16 @@ def page(browser: Browser) -> Iterator[Page]:
     yield page
     context.close()
     assert errors == [], f"the page reported script errors: {errors}"
+
+
+def log_in(page: Page, server: str, path: str = "/bundles") -> None:
+    """Open ``path``, which sends a visitor to the login page, sign in there and land on ``path``."""
+    page.goto(server + path)
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+    page.get_by_label("账户名").fill(AUTHORITY)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(server + path)
 
 
 def by_id(page: Page, element_id: str):
@@ -264,6 +281,8 @@ def test_pages_fit_a_phone(browser: Browser, server: str, path: str) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     try:
         phone = context.new_page()
+        if path == "/bundles":
+            log_in(phone, server)
         phone.goto(server + path)
         overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} is {overflow}px wider than a phone screen"
@@ -276,7 +295,7 @@ def test_bundle_review(page: Page, server: str, tmp_path: Path) -> None:
 
     bundle = tmp_path / "推荐材料.zip"
     bundle.write_bytes(word_only_bundle())  # 甲 eligible, 乙 30 staff (ineligible), 说明.txt (not a form)
-    page.goto(server + "/bundles")
+    log_in(page, server)
     expect(page.locator("#bundle-form")).to_have_attribute("data-ready", "true")
     page.set_input_files("#bundle-file", str(bundle))
     page.get_by_label("推荐单位名称").fill("江苏省工业和信息化厅")
@@ -370,7 +389,7 @@ def test_bundle_page_shows_why_an_upload_is_refused(browser: Browser, server: st
         page = context.new_page()
         script_errors: list[str] = []
         page.on("pageerror", lambda exc: script_errors.append(str(exc)))
-        page.goto(server + "/bundles")
+        log_in(page, server)
         expect(page.locator("#bundle-form")).to_have_attribute("data-ready", "true")
         not_zip = tmp_path / "材料.zip"
         not_zip.write_bytes(b"%PDF-1.7 this is not a zip")
@@ -406,7 +425,7 @@ def test_bundle_review_shows_differences_duplicates_and_problems(
 
     bundle = tmp_path / "推荐材料.zip"
     bundle.write_bytes(standard_case().data)
-    page.goto(server + "/bundles")
+    log_in(page, server)
     expect(page.locator("#bundle-form")).to_have_attribute("data-ready", "true")
     page.set_input_files("#bundle-file", str(bundle))
     page.get_by_role("button", name="上传并审核").click()
@@ -455,3 +474,36 @@ def test_bundle_review_shows_differences_duplicates_and_problems(
     duplicate.get_by_role("button").click()
     expect(detail.locator("#unit-title")).to_have_text("第 1 项 · 测试单位001检测中心")
     expect(units.nth(0)).to_have_class(re.compile(r"\bselected\b"))
+
+
+def test_login_bundle_logout(page: Page, server: str, tmp_path: Path) -> None:
+    """A recommending authority signs in, screens a bundle, signs out: after that neither the page nor the
+    job's API answers the browser, and a wrong password is refused with a message."""
+    from tests.extractor.bundle_fixtures import word_only_bundle  # noqa: PLC0415
+
+    page.goto(server + "/bundles")
+    expect(page).to_have_url(server + "/login?next=/bundles")
+    page.get_by_label("账户名").fill(AUTHORITY)
+    page.get_by_label("密码").fill("不是这个密码")
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("[role=alert]")).to_contain_text("账户名或密码不正确")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(server + "/bundles")
+    expect(page.locator("header.site .account")).to_have_text(AUTHORITY)
+
+    bundle = tmp_path / "推荐材料.zip"
+    bundle.write_bytes(word_only_bundle())
+    expect(page.locator("#bundle-form")).to_have_attribute("data-ready", "true")
+    page.set_input_files("#bundle-file", str(bundle))
+    page.get_by_role("button", name="上传并审核").click()
+    expect(page.locator("#units tbody tr")).to_have_count(2)
+    job_id = page.url.split("#job=")[1]
+    assert page.request.get(f"{server}/api/v1/jobs/{job_id}").status == 200
+
+    page.get_by_role("button", name="退出").click()
+    expect(page).to_have_url(server + "/")
+    expect(page.locator("header.site nav")).to_contain_text("登录")
+    assert page.request.get(f"{server}/api/v1/jobs/{job_id}").status == 401
+    page.goto(f"{server}/bundles#job={job_id}")
+    expect(page).to_have_url(re.compile(r"/login\?next=/bundles"))

@@ -44,7 +44,8 @@ def test_password_stdin_lets_the_account_sign_in_on_the_pages(data_dir, capsys, 
     assert main(["users", "add", "浙江省经信厅", "--role", "authority", "--password-stdin"]) == 0
     assert "可用密码登录网页" in capsys.readouterr().out
     client = create_app({"TESTING": True, "data_dir": str(data_dir)}).test_client()
-    assert sign_in(client, "浙江省经信厅", "不对的密码-2026").status_code == 401
+    refused = sign_in(client, "浙江省经信厅", "不对的密码-2026")
+    assert refused.status_code == 200 and "账户名或密码不正确" in refused.get_data(as_text=True)
     response = sign_in(client, "浙江省经信厅", "长一些的密码-2026")
     assert response.status_code == 302
     assert "浙江省经信厅" in client.get("/").get_data(as_text=True)
