@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -66,7 +66,8 @@ def env_overrides(cls: type, environ: Mapping[str, str] | None, prefix: str) -> 
         text = env.get(prefix + f.name.upper())
         if text is None:
             continue
-        kind = {bool: _flag, int: int, float: float}.get(type(f.default), str)
+        converters: dict[type, Callable[[str], Any]] = {bool: _flag, int: int, float: float}
+        kind = converters.get(type(f.default), str)
         try:
             changes[f.name] = kind(text)
         except ValueError:

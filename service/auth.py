@@ -182,15 +182,15 @@ def _is_page() -> bool:
 
 
 def _refused(exc: Refused) -> Any:
-    if _is_page() and exc.code == 401 and request.method == "GET":
+    status = exc.code or 401
+    if _is_page() and status == 401 and request.method == "GET":
         return redirect(url_for("login.login_form", next=request.full_path.rstrip("?")))
+    title = "需要登录" if status == 401 else "无权访问"
     if _is_page():
-        title = "需要登录" if exc.code == 401 else "无权访问"
-        return render_template("pages/error.html", title=title, detail=exc.description), exc.code
-    headers = {"WWW-Authenticate": 'Bearer realm="itbforms"'} if exc.code == 401 else None
-    slug = "unauthorized" if exc.code == 401 else "forbidden"
-    title = "需要登录" if exc.code == 401 else "无权访问"
-    return problem_response(exc.code, exc.description or title, slug=slug, title=title, headers=headers)
+        return render_template("pages/error.html", title=title, detail=exc.description), status
+    headers = {"WWW-Authenticate": 'Bearer realm="itbforms"'} if status == 401 else None
+    slug = "unauthorized" if status == 401 else "forbidden"
+    return problem_response(status, exc.description or title, slug=slug, title=title, headers=headers)
 
 
 def _csrf_failed(exc: CSRFError) -> Response | tuple[str, int]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar, cast
@@ -79,11 +79,11 @@ def prepare(path: Path, schema: str) -> None:
         db.executescript(schema)
 
 
-_stores: dict[tuple[type, Path], object] = {}
+_stores: dict[tuple[object, Path], object] = {}
 _stores_lock = threading.Lock()
 
 
-def store(cls: type[T], path: Path) -> T:
+def store(cls: Callable[[Path], T], path: Path) -> T:
     """The (per-process, cached) ``cls(path)``: a table's store is prepared once per process."""
     key = (cls, path.resolve())
     with _stores_lock:
