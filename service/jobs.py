@@ -152,10 +152,10 @@ def retention_s(settings: Settings, job: JobRow) -> float:
     return job.retention_s if job.retention_s is not None else settings.job_retention_hours * 3600
 
 
-def job_status(job: JobRow, base: str = "/api/v1", settings: Settings | None = None) -> dict[str, Any]:
+def job_status(job: JobRow, settings: Settings, base: str = "/api/v1") -> dict[str, Any]:
     """The JSON the API answers for a job (what a page polls to draw its progress bar)."""
     done = job.status == "done"
-    kept = retention_s(settings or Settings(), job)
+    kept = retention_s(settings, job)
     return {
         "id": job.id,
         "kind": job.kind,

@@ -32,10 +32,8 @@ def _expired(settings: Settings, job: JobRow) -> bool:
     return job.finished_at is not None and job.finished_at + jobs.retention_s(settings, job) < time.time()
 
 
-def retention_s(settings: Settings, hours: float | None) -> float | None:
-    """``hours`` as the job's own retention in seconds (``None``: the default); it may only be shorter."""
-    if hours is None:
-        return None
+def _retention_s(settings: Settings, hours: float) -> float:
+    """``hours`` as a job's own retention in seconds: more than 0, never longer than the default."""
     if not 0 < hours <= settings.job_retention_hours:
         raise RecordError(
             f"保存期限 retention_hours 应大于 0 且不超过 {settings.job_retention_hours:g} 小时"
@@ -60,7 +58,7 @@ def submit(
         filename,
         recommender,
         account=str(account.id),
-        retention_s=retention_s(settings, retention_hours),
+        retention_s=None if retention_hours is None else _retention_s(settings, retention_hours),
     )
     audit_for(settings).record(account.name, "submit", job.id, remote)
     return job
@@ -100,8 +98,7 @@ def shorten_retention(
 ) -> JobRow:
     """Keep ``account``'s job ``hours`` after it ended instead of its current retention (never longer)."""
     job = own_job(settings, account, job_id, files=False, remote=remote)
-    seconds = retention_s(settings, hours)
-    assert seconds is not None
+    seconds = _retention_s(settings, hours)
     if seconds > jobs.retention_s(settings, job):
         raise RecordError(f"保存期限只能缩短：当前为 {jobs.retention_s(settings, job) / 3600:g} 小时")
     jobs.store_for(settings).set_retention(job_id, seconds)

@@ -135,7 +135,7 @@ def create_bundle_job(
         auth.remote(),
     )
     location = url_for("bundles.get_job", job_id=job.id)
-    return jobs.job_status(job, _base(job.id), _settings()), 202, {"Location": location}
+    return jobs.job_status(job, _settings(), _base(job.id)), 202, {"Location": location}
 
 
 def _base(job_id: str) -> str:
@@ -157,7 +157,7 @@ def get_job(query: dict[str, Any], job_id: str) -> dict[str, Any]:
     job = ownership.own_job(
         _settings(), auth.require_account(), job_id, files=query["files"], remote=auth.remote()
     )
-    return jobs.job_status(job, _base(job_id), _settings())
+    return jobs.job_status(job, _settings(), _base(job_id))
 
 
 @blp.delete("/jobs/<job_id>")
@@ -175,7 +175,7 @@ def shorten_retention(patch: dict[str, Any], job_id: str) -> dict[str, Any]:
     job = ownership.shorten_retention(
         _settings(), auth.require_account(), job_id, patch["retention_hours"], auth.remote()
     )
-    return jobs.job_status(job, _base(job_id), _settings())
+    return jobs.job_status(job, _settings(), _base(job_id))
 
 
 @blp.get("/jobs/<job_id>/report.json")
