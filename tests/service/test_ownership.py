@@ -137,3 +137,14 @@ def test_retention_is_per_job_and_may_only_be_shortened(app, owner, annex1_json)
     store = jobs.store_for(app.config["SETTINGS"])
     store.purge(app.config["SETTINGS"].job_retention_hours * 3600)
     assert store.get(job["id"]) is None and store.get(kept["id"]) is not None
+
+
+def test_the_audit_log_is_for_admins(app, owner, done_job):
+    name, _ = owner
+    admin = bearer(app, new_account(app, "admin")[1])
+    entries = admin.get(f"{API}/audit?job={done_job['id']}").get_json()
+    assert entries[0]["account"] == name and entries[0]["action"] == "submit"
+    assert entries[0]["action_label"] == "提交任务" and entries[0]["job_id"] == done_job["id"]
+    assert len(admin.get(f"{API}/audit?last=1").get_json()) == 1
+    assert_problem(owner[1].get(f"{API}/audit"), 403, "forbidden")
+    assert_problem(app.test_client().get(f"{API}/audit"), 401, "unauthorized")
