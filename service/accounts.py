@@ -9,6 +9,7 @@ service's database (``service.database``) beside the jobs, in its own module so 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import sqlite3
@@ -44,8 +45,13 @@ CREATE TABLE IF NOT EXISTS accounts (
 """
 
 _hasher = PasswordHasher()
-#: Verified against when the name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the name is unknown, so a wrong name costs as long as a wrong password
+    (made on first use: hashing costs as much as a login, not worth paying at every import)."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 class AccountError(FormsError):
@@ -187,7 +193,7 @@ class AccountStore:
             row = db.execute("SELECT * FROM accounts WHERE name = ?", (name,)).fetchone()
         stored = row["password_hash"] if row is not None else None
         try:
-            _hasher.verify(stored or _DUMMY_HASH, password)
+            _hasher.verify(stored or _dummy_hash(), password)
         except (VerificationError, InvalidHashError):
             return None
         return _account(row) if stored else None
