@@ -11,7 +11,7 @@ PORT ?= 8000
 .PHONY: run test setup system lint format typecheck bench load docs screenshots clean
 
 run: setup
-	$(VENV)/bin/gunicorn --workers $$(nproc) --bind $(HOST):$(PORT) --timeout 180 "service.app:create_app()"
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py --workers $$(nproc) --bind $(HOST):$(PORT) --timeout 180 "service.app:create_app()"
 
 test: setup
 	$(PY) -m pytest -n 2 --dist loadgroup

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -51,6 +51,14 @@ class SettingsError(OwnFault, ValueError):
     set-up, not the user's input (the program stops naming the variable; the CLI exits 3)."""
 
 
+def _flag(text: str) -> bool:
+    """``1``/``true``/``yes`` or ``0``/``false``/``no`` (any case) as a bool; ValueError otherwise."""
+    value = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}.get(text.lower())
+    if value is None:
+        raise ValueError(text)
+    return value
+
+
 def env_overrides(cls: type, environ: Mapping[str, str] | None, prefix: str) -> dict[str, Any]:
     """The fields of dataclass ``cls`` set in the environment as ``<PREFIX><FIELD>``, each converted to the
     type of its default (int, float or str); a value that does not convert raises ``SettingsError`` naming it.
@@ -63,14 +71,15 @@ def env_overrides(cls: type, environ: Mapping[str, str] | None, prefix: str) -> 
         text = env.get(prefix + f.name.upper())
         if text is None:
             continue
-        kind = {int: int, float: float}.get(type(f.default), str)
+        converters: dict[type, Callable[[str], Any]] = {bool: _flag, int: int, float: float}
+        kind = converters.get(type(f.default), str)
         try:
             changes[f.name] = kind(text)
         except ValueError:
-            word = {int: "整数", float: "数值"}.get(kind, "文本")
+            word = {bool: "1 或 0", int: "整数", float: "数值"}.get(type(f.default), "文本")
             raise SettingsError(
                 f"环境变量 {prefix}{f.name.upper()} 应为{word}，实为 {text!r}"
-                f" / {prefix}{f.name.upper()} must be {kind.__name__}, got {text!r}"
+                f" / {prefix}{f.name.upper()} must be {type(f.default).__name__}, got {text!r}"
             ) from None
     return changes
 

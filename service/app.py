@@ -10,6 +10,7 @@ import swagger_ui_bundle
 from flask import Flask, send_from_directory
 
 from extractor.settings import Limits
+from service import auth
 from service.problems import ProblemApi, register_problem_handlers
 from service.settings import Settings
 
@@ -39,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
     api = ProblemApi(app)
+    auth.init_app(app)  # sessions, CSRF, who is asking (service.auth)
     from service.api import blueprints  # noqa: PLC0415  (after app config: the blueprints read it)
 
     for blp in blueprints():
@@ -58,6 +60,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         return {"status": "ok", "libreoffice": available()}
 
     from service.pages import pages  # noqa: PLC0415
+    from service.pages.login import signin  # noqa: PLC0415
 
     app.register_blueprint(pages)
+    app.register_blueprint(signin)
     return app

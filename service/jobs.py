@@ -31,6 +31,7 @@ from forms.errors import FormsError
 from service.bundles.annual import Previous, annual_from_params, annual_links, annual_params
 from service.bundles.files import FILE_STATES, FileOutcome
 from service.bundles.screen import Progress, screen_bundle
+from service.hygiene import clean_name
 from service.jobstore import FileRow, JobRow, JobStore
 from service.settings import Settings
 
@@ -104,17 +105,22 @@ def submit_bundle(
     *,
     received: date | None = None,
     previous: Previous | None = None,
+    account: str | None = None,
+    retention_s: float | None = None,
 ) -> JobRow:
-    """Queue a bundle. Its directory is checked first, so an obviously unusable bundle (not a zip, over
-    the limits) raises here (``UnsupportedFile`` / ``UnsafeBundle``) instead of becoming a failed job.
-    ``received`` and ``previous`` (last year's reports, ``service.bundles.annual.load_previous``) are for
-    the bundle's annual reports."""
+    """Queue a bundle of ``account``. Its directory is checked first, so an obviously unusable bundle (not
+    a zip, over the limits) raises here (``UnsupportedFile`` / ``UnsafeBundle``) instead of becoming a
+    failed job. Names are stored without control or direction characters. ``received`` and ``previous``
+    (last year's reports, ``service.bundles.annual.load_previous``) are for the bundle's annual reports."""
+    filename = clean_name(filename) or "bundle.zip"
     with open_bundle(data, name=filename, limits=bundle_limits(settings)):
         pass
-    params: dict[str, Any] = {"recommender": recommender or None}
+    params: dict[str, Any] = {"recommender": clean_name(recommender or "") or None}
     params |= annual_params(received, previous)
     content: bytes | Iterable[bytes] = data if isinstance(data, bytes) else _chunks(data)
-    job_id = store_for(settings).create(KIND_BUNDLE, filename, content, params)
+    job_id = store_for(settings).create(
+        KIND_BUNDLE, filename, content, params, account=account, retention_s=retention_s
+    )
     job = store_for(settings).get(job_id)
     assert job is not None
     return job
@@ -147,9 +153,15 @@ def _iso(t: float | None) -> str | None:
     return None if t is None else datetime.fromtimestamp(t, UTC).isoformat(timespec="seconds")
 
 
-def job_status(job: JobRow, base: str = "/api/v1") -> dict[str, Any]:
+def retention_s(settings: Settings, job: JobRow) -> float:
+    """How long ``job`` is kept after it ended: its own retention, or the service's default."""
+    return job.retention_s if job.retention_s is not None else settings.job_retention_hours * 3600
+
+
+def job_status(job: JobRow, settings: Settings, base: str = "/api/v1") -> dict[str, Any]:
     """The JSON the API answers for a job (what a page polls to draw its progress bar)."""
     done = job.status == "done"
+    kept = retention_s(settings, job)
     return {
         "id": job.id,
         "kind": job.kind,
@@ -164,6 +176,8 @@ def job_status(job: JobRow, base: str = "/api/v1") -> dict[str, Any]:
         "progress": {"done": job.done, "total": job.total},
         "error": job.error,
         "notes": job.notes,
+        "retention_hours": kept / 3600,
+        "expires_at": _iso(job.finished_at + kept) if job.finished_at is not None else None,
         "files": [
             {
                 "index": f.idx,
@@ -201,11 +215,14 @@ class _Reporter:
 
     def __call__(self, event: Progress) -> None:
         if event.file is None:
-            rows = [FileRow(f.index, f.name, f.status, f.reason) for f in event.files]
+            rows = [FileRow(f.index, clean_name(f.name), f.status, f.reason) for f in event.files]
             start = len(event.files)
             rows += [
                 FileRow(
-                    start + i, issue.name, "skipped" if issue.code == "skipped" else "refused", issue.message
+                    start + i,
+                    clean_name(issue.name),
+                    "skipped" if issue.code == "skipped" else "refused",
+                    issue.message,
                 )
                 for i, issue in enumerate(event.issues)
             ]
@@ -225,7 +242,7 @@ class _Reporter:
 
 
 def _row(outcome: FileOutcome) -> FileRow:
-    return FileRow(outcome.index, outcome.name, outcome.status, outcome.reason)
+    return FileRow(outcome.index, clean_name(outcome.name), outcome.status, outcome.reason)
 
 
 class JobRunner:

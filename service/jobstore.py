@@ -7,8 +7,10 @@ host restarted) is put back in the queue to be resumed from the start, or marked
 once it has been started ``max_attempts`` times. Every update a runner makes names its own ``owner``
 token and the ``attempt``, so a runner that lost its lease cannot overwrite the job's new life.
 
-The uploaded bundle is kept as a file beside the database (``inputs/<id>.zip``, deleted when the job
-ends); the JSON report and the workbook are stored in the database until the retention time has passed.
+The uploaded bundle is kept as a file beside the database (``inputs/<id>.zip``, mode 0600, deleted when
+the job ends); the JSON report and the workbook are stored in the database until the retention time has
+passed (the service's default, or the job's own shorter one). A job names the account that submitted it;
+``delete`` removes its input, rows and results at once (``secure_delete``: the bytes are overwritten).
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from service import database
 
 STATUSES = ("queued", "running", "done", "failed")
 
@@ -44,7 +48,9 @@ CREATE TABLE IF NOT EXISTS jobs (
     done        INTEGER NOT NULL DEFAULT 0,
     total       INTEGER,
     error       TEXT,
-    notes       TEXT NOT NULL DEFAULT '[]'
+    notes       TEXT NOT NULL DEFAULT '[]',
+    account     TEXT,
+    retention_s REAL
 );
 CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, created_at);
 CREATE TABLE IF NOT EXISTS job_files (
@@ -61,6 +67,8 @@ CREATE TABLE IF NOT EXISTS job_results (
     summary BLOB NOT NULL
 );
 """
+#: Columns added after the first release: (name, declaration) added to an older database when opened.
+ADDED_COLUMNS = (("account", "TEXT"), ("retention_s", "REAL"))
 
 
 @dataclass
@@ -92,6 +100,8 @@ class JobRow:
     total: int | None
     error: str | None
     notes: list[str]
+    account: str | None = None  # the id of the account that submitted it
+    retention_s: float | None = None  # kept this long after it ended; None → the service's default
     files: list[FileRow] = field(default_factory=list)
 
 
@@ -100,36 +110,19 @@ class JobStore:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self.inputs = self.path.parent / "inputs"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.inputs.mkdir(exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
+        self.inputs = database.private_dir(self.path.parent / "inputs")
+        database.prepare(self.path, SCHEMA)
+        with self._transaction() as db:
+            present = {r["name"] for r in db.execute("PRAGMA table_info(jobs)")}
+            for name, declaration in ADDED_COLUMNS:
+                if name not in present:
+                    db.execute(f"ALTER TABLE jobs ADD COLUMN {name} {declaration}")
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
-        try:
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA busy_timeout=30000")
-            db.execute("PRAGMA foreign_keys=ON")
-            db.execute("PRAGMA synchronous=NORMAL")
-            yield db
-        finally:
-            db.close()
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return database.connect(self.path)
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction taken at once (``BEGIN IMMEDIATE``): no other writer between read and write."""
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return database.transaction(self.path)
 
     def _exists(self, query: str, params: tuple[Any, ...] = ()) -> bool:
         with self._connect() as db:
@@ -137,12 +130,21 @@ class JobStore:
 
     # --- creating and reading ------------------------------------------------------------------------
 
-    def create(self, kind: str, name: str, data: bytes | Iterable[bytes], params: dict[str, Any]) -> str:
-        """Store the input, then queue the job; returns its id."""
+    def create(
+        self,
+        kind: str,
+        name: str,
+        data: bytes | Iterable[bytes],
+        params: dict[str, Any],
+        *,
+        account: str | None = None,
+        retention_s: float | None = None,
+    ) -> str:
+        """Store the input (mode 0600), then queue the job; returns its id."""
         job_id = uuid.uuid4().hex
         target = self.inputs / f"{job_id}.zip"
         partial = target.with_suffix(".part")
-        with open(partial, "wb") as fh:
+        with os.fdopen(database.open_private(partial), "wb") as fh:
             if isinstance(data, bytes | bytearray):
                 fh.write(data)
             else:
@@ -152,9 +154,19 @@ class JobStore:
         now = time.time()
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO jobs (id, kind, status, name, params, input_path, created_at, updated_at)"
-                " VALUES (?, ?, 'queued', ?, ?, ?, ?, ?)",
-                (job_id, kind, name, json.dumps(params, ensure_ascii=False), str(target), now, now),
+                "INSERT INTO jobs (id, kind, status, name, params, input_path, created_at, updated_at,"
+                " account, retention_s) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    job_id,
+                    kind,
+                    name,
+                    json.dumps(params, ensure_ascii=False),
+                    str(target),
+                    now,
+                    now,
+                    account,
+                    retention_s,
+                ),
             )
         return job_id
 
@@ -180,6 +192,24 @@ class JobStore:
         with self._connect() as db:
             row = db.execute(f"SELECT {which} FROM job_results WHERE job_id = ?", (job_id,)).fetchone()
         return None if row is None else bytes(row[0])
+
+    def delete(self, job_id: str) -> bool:
+        """Remove the job, its files' states, its results and its input at once; False when there was none.
+        A runner still working on it loses its lease (its next write finds no job) and stops."""
+        with self._transaction() as db:
+            row = db.execute("SELECT input_path FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            if row is None:
+                return False
+            db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
+        _remove(row["input_path"])
+        return True
+
+    def set_retention(self, job_id: str, retention_s: float) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE jobs SET retention_s = ?, updated_at = ? WHERE id = ?",
+                (retention_s, time.time(), job_id),
+            )
 
     def ids(self) -> list[str]:
         with self._connect() as db:
@@ -335,12 +365,14 @@ class JobStore:
         return changed
 
     def purge(self, older_than_s: float) -> int:
-        """Delete finished jobs (and results) that ended more than ``older_than_s`` seconds ago, and
-        input files no job refers to any more."""
-        cutoff = time.time() - older_than_s
+        """Delete finished jobs (and results) that ended more than their own retention (or else
+        ``older_than_s``) seconds ago, and input files no job refers to any more."""
+        now = time.time()
         with self._transaction() as db:
             count = db.execute(
-                "DELETE FROM jobs WHERE status IN ('done', 'failed') AND finished_at < ?", (cutoff,)
+                "DELETE FROM jobs WHERE status IN ('done', 'failed')"
+                " AND finished_at + coalesce(retention_s, ?) < ?",
+                (older_than_s, now),
             ).rowcount
             live = {r[0] for r in db.execute("SELECT input_path FROM jobs WHERE input_path IS NOT NULL")}
         for path in self.inputs.glob("*.zip"):

@@ -21,6 +21,7 @@ from extractor.bundle_zip import UnsafeBundle
 from extractor.errors import UnreadableFile, UnsupportedFile
 from forms.errors import FormsError, RecordError, UnknownForm
 from office.libreoffice import ConversionError, ConversionTimeout, OfficeMissing
+from service.hygiene import strip_paths
 from service.jobs import JobNotFound, JobNotReady
 from service.workflows import RecordTooLarge
 
@@ -80,6 +81,7 @@ def problem_response(
     trace_id: str | None = None,
 ) -> Response:
     kind = HTTP_PROBLEMS.get(status, ProblemKind(status, "error", "错误"))
+    detail = _without_paths(detail)
     body: dict[str, Any] = {
         "type": TYPE_BASE + (slug or kind.slug),
         "title": title or kind.title,
@@ -93,6 +95,17 @@ def problem_response(
     response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_MIMETYPE)
     response.headers.update(headers or {})
     return response
+
+
+def _without_paths(detail: str) -> str:
+    """``detail`` without server paths; when it had some, the whole text goes to the log under a trace id
+    that the answer names."""
+    public = strip_paths(detail)
+    if public == detail:
+        return detail
+    trace = uuid.uuid4().hex[:12]
+    log.warning("problem %s: %s", trace, detail)
+    return f"{public}（追踪号 {trace}，详情见服务日志）"
 
 
 def _webargs_errors(messages: Any, path: tuple[str, ...] = ()) -> list[dict[str, Any]]:
@@ -158,5 +171,11 @@ def handle_error(exc: Exception) -> Response:
     return problem_response(500, detail, trace_id=trace_id)
 
 
+def handle_too_deep(exc: RecursionError) -> Response:
+    """A body nested beyond what a parser can follow (JSON read by webargs for a non-record body)."""
+    return problem_response(422, "请求内容嵌套过深：不是本服务接受的 JSON", slug="invalid-request")
+
+
 def register_problem_handlers(app: Flask) -> None:
     app.register_error_handler(Exception, handle_error)
+    app.register_error_handler(RecursionError, handle_too_deep)

@@ -35,11 +35,15 @@ class Settings:
     bundle_max_entries: int = 10_000  # files and folders in a bundle, nested zips included
     bundle_max_total_mb: int = 1024  # uncompressed size of a whole bundle
     bundle_max_ratio: float = 100.0  # compression ratio of one entry (zip bomb guard)
+    # accounts (issue 16): service.accounts, service.auth
+    require_auth: bool = False  # True: fill, parse, check … need an account too (bundles always do)
+    secret_key: str = ""  # signs the pages' session cookie; empty → <data_dir>/secret_key, made once
+    session_hours: float = 8.0  # a page login lasts this long
 
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, int | float) and value <= 0:
+            if isinstance(value, int | float) and not isinstance(value, bool) and value <= 0:
                 name = f"{ENV_PREFIX}{f.name.upper()}"
                 raise SettingsError(f"环境变量 {name} 应为正数，实为 {value!r} / {name} must be positive")
 

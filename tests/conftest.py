@@ -42,11 +42,12 @@ def annex2_json() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def app() -> Any:
-    """A fresh app with the embedded defaults (no external service); a module may override it."""
+def app(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A fresh app with the embedded defaults (no external service) and its own data directory (accounts,
+    session key); a module may override it."""
     from service.app import create_app  # noqa: PLC0415  (Flask only for the tests that use it)
 
-    return create_app({"TESTING": True})
+    return create_app({"TESTING": True, "data_dir": str(tmp_path_factory.mktemp("data"))})
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from flask import Response, abort, current_app, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from service import jobs
+from service import auth, jobs, ownership
+from service.accounts import BUNDLE_ROLES
 from service.api.transfer import send_document
 from service.bundles.annual import Previous, load_previous
 from service.settings import Settings
@@ -89,8 +90,11 @@ def previous_upload(settings: Settings) -> Previous | None:
 
 
 def job_report(job_id: str) -> dict[str, Any]:
-    """The done job's JSON report (409 before); 404 when its bundle held no annual report."""
-    report: dict[str, Any] = json.loads(jobs.job_result(current_app.config["SETTINGS"], job_id, "report"))
+    """The asking account's done job's JSON report (409 before; 404 for another account's job, as every job
+    endpoint answers); 404 when its bundle held no annual report."""
+    account = auth.require_account(BUNDLE_ROLES)
+    content = ownership.result(current_app.config["SETTINGS"], account, job_id, "report", auth.remote())
+    report: dict[str, Any] = json.loads(content)
     if not report.get("annual"):
         abort(404, description=f"任务 {job_id} 的压缩包中没有年度运行情况表，没有年度统计与汇总表")
     return report

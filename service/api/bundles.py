@@ -4,6 +4,10 @@
 host's job runner (``service.jobs``) and is polled with ``GET /jobs/{id}`` (status, ``progress: {done,
 total}`` and every file's state) until ``status`` is ``done``; then ``report.json`` and ``summary.xlsx``
 are there (409 before, 404 for an unknown or expired job).
+
+Bundles and jobs need an account (``service.auth``: a Bearer token or the pages' session) of a role in
+``BUNDLE_ROLES``; a job is its submitter's alone (``service.ownership``): any other account gets 404.
+``DELETE /jobs/{id}`` deletes it at once (204); ``PATCH /jobs/{id}`` shortens its retention.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from flask import Response, current_app, request, url_for
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from service import jobs
+from service import auth, jobs, ownership
+from service.accounts import BUNDLE_ROLES
 from service.api.annual import previous_upload
 from service.api.schemas import UploadFile
 from service.api.transfer import send_document, uploaded_file
@@ -32,6 +37,19 @@ class BundleForm(Schema):
     received = fields.Date(
         load_default=None,
         metadata={"description": "年度运行情况表的收到日期（默认为上传当日），用于第十六条报送期限核查"},
+    )
+    retention_hours = fields.Float(
+        load_default=None,
+        validate=validate.Range(min=0, min_inclusive=False),
+        metadata={"description": "结果保存小时数（只能短于服务的默认保存期限）"},
+    )
+
+
+class RetentionPatch(Schema):
+    retention_hours = fields.Float(
+        required=True,
+        validate=validate.Range(min=0, min_inclusive=False),
+        metadata={"description": "新的保存小时数（从任务结束时算起，只能缩短）"},
     )
 
 
@@ -84,6 +102,8 @@ class JobStatus(Schema):
     attempts = fields.Integer(metadata={"description": "已开始处理的次数（中断后会重新处理）"})
     progress = fields.Nested(JobProgress)
     error = fields.String(allow_none=True, metadata={"description": "失败原因"})
+    retention_hours = fields.Float(metadata={"description": "任务结束后结果保存的小时数"})
+    expires_at = fields.String(allow_none=True, metadata={"description": "结果删除的时间"})
     notes = fields.List(fields.String())
     files = fields.List(fields.Nested(JobFile))
     links = fields.Nested(JobLinks)
@@ -98,6 +118,11 @@ def _start_runner(state: Any) -> None:
     """A serving process starts its job runner with the app (a test app starts it on first use)."""
     if not state.app.testing:
         jobs.ensure_runner(state.app.config["SETTINGS"])
+
+
+@blp.before_request
+def _account_required() -> None:
+    auth.require_account(BUNDLE_ROLES)
 
 
 @blp.before_request
@@ -120,15 +145,19 @@ def create_bundle_job(
 ) -> tuple[dict[str, Any], int, dict[str, str]]:
     """上传推荐材料或年度运行情况表压缩包（multipart 的 file 字段），异步解析、核查并生成汇总表"""
     upload = uploaded_file()
-    job = jobs.submit_bundle(
+    job = ownership.submit(
         _settings(),
+        auth.require_account(),
         upload.read(),
         upload.filename or "bundle.zip",
         fields_.get("recommender"),
+        fields_.get("retention_hours"),
+        auth.remote(),
         received=fields_.get("received"),
         previous=previous_upload(_settings()),
     )
-    return jobs.job_status(job, _base(job.id)), 202, {"Location": url_for("bundles.get_job", job_id=job.id)}
+    location = url_for("bundles.get_job", job_id=job.id)
+    return jobs.job_status(job, _settings(), _base(job.id)), 202, {"Location": location}
 
 
 def _base(job_id: str) -> str:
@@ -147,8 +176,28 @@ class JobQuery(Schema):
 @blp.response(200, JobStatus)
 def get_job(query: dict[str, Any], job_id: str) -> dict[str, Any]:
     """任务状态：queued/running/done/failed，进度 {done, total} 与每个文件的处理状态"""
-    job = jobs.get_job(_settings(), job_id, files=query["files"])
-    return jobs.job_status(job, _base(job_id))
+    job = ownership.own_job(
+        _settings(), auth.require_account(), job_id, files=query["files"], remote=auth.remote()
+    )
+    return jobs.job_status(job, _settings(), _base(job_id))
+
+
+@blp.delete("/jobs/<job_id>")
+@blp.response(204, description="任务及其上传文件、结果已删除")
+def delete_job(job_id: str) -> None:
+    """删除任务：上传的压缩包、每个文件的状态、核查报告和推荐汇总表立即删除"""
+    ownership.delete(_settings(), auth.require_account(), job_id, auth.remote())
+
+
+@blp.patch("/jobs/<job_id>")
+@blp.arguments(RetentionPatch)
+@blp.response(200, JobStatus)
+def shorten_retention(patch: dict[str, Any], job_id: str) -> dict[str, Any]:
+    """缩短任务结果的保存期限（从任务结束时算起）"""
+    job = ownership.shorten_retention(
+        _settings(), auth.require_account(), job_id, patch["retention_hours"], auth.remote()
+    )
+    return jobs.job_status(job, _settings(), _base(job_id))
 
 
 @blp.get("/jobs/<job_id>/report.json")
@@ -156,7 +205,7 @@ def get_job(query: dict[str, Any], job_id: str) -> dict[str, Any]:
 @blp.alt_response(409, description="任务尚未完成或已失败")
 def get_report(job_id: str) -> Response:
     """任务完成后的 JSON 核查报告"""
-    content = jobs.job_result(_settings(), job_id, "report")
+    content = ownership.result(_settings(), auth.require_account(), job_id, "report", auth.remote())
     return Response(content, mimetype="application/json")
 
 
@@ -165,5 +214,5 @@ def get_report(job_id: str) -> Response:
 @blp.alt_response(409, description="任务尚未完成或已失败")
 def get_summary(job_id: str) -> Response:
     """任务完成后的推荐汇总表（.xlsx）"""
-    content = jobs.job_result(_settings(), job_id, "summary")
+    content = ownership.result(_settings(), auth.require_account(), job_id, "summary", auth.remote())
     return send_document(content, "xlsx", "推荐汇总表.xlsx")

@@ -16,6 +16,7 @@ from forms.errors import RecordError
 from forms.model import FormDef
 from forms.records import LoadedRecord
 from service import workflows
+from service.hygiene import file_name
 from service.settings import Settings
 from service.workflows import Filled, RecordTooLarge, decode_record
 
@@ -71,8 +72,7 @@ def download_name(form: FormDef, record: dict[str, Any] | None, fmt: str) -> str
     if record:
         name = (record.get("cover") or record.get("header") or {}).get("platform_name")
     stem = f"{name}-{form.short_title}" if name else form.short_title
-    stem = "".join(ch for ch in stem if ch not in '\\/:*?"<>|\r\n\t')[:80]
-    return f"{stem}.{fmt}"
+    return f"{file_name(stem) or form.short_title}.{fmt}"
 
 
 def send_document(content: bytes, fmt: str, filename: str, headers: dict[str, str] | None = None) -> Response:

@@ -28,6 +28,10 @@ from forms.errors import FormsError, UnknownForm
 from forms.model import Field, FormDef, Section
 from forms.vocabulary import RESULT_LABELS, YEAR_MAX, YEAR_MIN
 from service import workflows
+from service.accounts import BUNDLE_ROLES
+from service.api.transfer import limits
+from service.auth import login_required
+from service.hygiene import file_name, strip_paths
 from service.problems import problem_kind
 
 pages = Blueprint(
@@ -169,15 +173,16 @@ def parse_upload() -> str | tuple[str, int]:
     filename = upload.filename
     try:
         checks = bool(request.form.get("checks"))
-        result = workflows.parse(upload.read(), filename, form=form_id, checks=checks)
+        result = workflows.parse(upload.read(), filename, form=form_id, checks=checks, limits=limits())
     except FormsError as exc:
         kind = problem_kind(exc)
-        return _render_parse(error=(kind.title, str(exc))), kind.status
+        return _render_parse(error=(kind.title, strip_paths(str(exc)))), kind.status
     report = result.checks.to_dict() if result.checks is not None else None
     return _render_parse(result=_result_view(result.definition, result.to_dict(), report, filename))
 
 
 @pages.get("/bundles")
+@login_required(BUNDLE_ROLES)
 def bundles_page() -> str:
     """批量审核: upload a zip of applications; the page's script follows the job and shows every unit.
 
@@ -249,7 +254,7 @@ def _result_view(
         "report": report,
         "record_href": _json_href(record),
         "result_href": _json_href(parsed),
-        "json_name": f"{filename.rsplit('.', 1)[0]}.json",
+        "json_name": f"{file_name(filename.rsplit('.', 1)[0]) or 'record'}.json",
     }
 
 

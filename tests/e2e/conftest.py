@@ -13,7 +13,8 @@ from werkzeug.serving import make_server
 
 from service import jobs
 from service.app import create_app
-from tests.e2e.browsing import CHROMIUM, CHROMIUM_ARGS, CHROMIUM_ENV, TIMEOUT_MS
+from service.ownership import accounts_for
+from tests.e2e.browsing import AUTHORITY, CHROMIUM, CHROMIUM_ARGS, CHROMIUM_ENV, PASSWORD, TIMEOUT_MS
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -24,8 +25,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real app on 127.0.0.1 (werkzeug, threaded) — the browser talks HTTP to it like to gunicorn.
 
     As a serving app (not ``TESTING``) it starts its own bundle job runner thread, which works on the jobs
-    of a database in a temporary directory; one parser process is plenty for the test bundles."""
+    of a database in a temporary directory; one parser process is plenty for the test bundles. The database
+    has one authority account with a password (``AUTHORITY``), as ``itbforms users add`` makes it."""
     app = create_app({"data_dir": str(tmp_path_factory.mktemp("e2e-data")), "job_workers": 1})
+    accounts_for(app.config["SETTINGS"]).add(AUTHORITY, "authority", PASSWORD)
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, name="e2e-server", daemon=True)
     thread.start()

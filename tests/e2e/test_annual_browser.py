@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.e2e.test_browser import browser, page, screenshot, server  # noqa: F401  (the shared fixtures)
+from tests.e2e.browsing import log_in
+from tests.e2e.test_browser import screenshot
 from tests.extractor.annual_bundles import fill_annual, last_year, this_year
 from tests.extractor.bundles import make_zip
 
@@ -28,12 +29,12 @@ def word_zip(records: dict) -> bytes:
     return make_zip([(f"{seq:02d}/年度运行情况表.docx", fill_annual(records[seq], "docx")) for seq in SEQS])
 
 
-def test_annual_summary_with_charts_changes_and_filter(page: Page, server: str, tmp_path: Path) -> None:  # noqa: F811
+def test_annual_summary_with_charts_changes_and_filter(page: Page, server: str, tmp_path: Path) -> None:
     now = this_year()
     bundle, previous = tmp_path / "2025年报.zip", tmp_path / "2024年报.zip"
     bundle.write_bytes(word_zip(now))
     previous.write_bytes(word_zip(last_year(now)))
-    page.goto(server + "/bundles")
+    log_in(page, server)
     expect(page.locator("#bundle-form")).to_have_attribute("data-ready", "true")
     page.set_input_files("#bundle-file", str(bundle))
     page.locator("details.annual-options summary").click()

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 
 from forms import FORMS
 from tests.conftest import EXAMPLES
-from tests.e2e.browsing import SCRATCH, SCREENSHOTS, TIMEOUT_MS, require_browser
+from tests.e2e.browsing import AUTHORITY, PASSWORD, SCRATCH, SCREENSHOTS, TIMEOUT_MS, log_in, require_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 require_browser()
@@ -198,7 +198,7 @@ def test_bundle_review(page: Page, server: str, tmp_path: Path) -> None:
 
     bundle = tmp_path / "推荐材料.zip"
     bundle.write_bytes(word_only_bundle())  # 甲 eligible, 乙 30 staff (ineligible), 说明.txt (not a form)
-    page.goto(server + "/bundles")
+    log_in(page, server)
     expect(page.locator("#bundle-form")).to_have_attribute("data-ready", "true")
     page.set_input_files("#bundle-file", str(bundle))
     page.get_by_label("推荐单位名称").fill("江苏省工业和信息化厅")
@@ -292,7 +292,7 @@ def test_bundle_page_shows_why_an_upload_is_refused(browser: Browser, server: st
         page = context.new_page()
         script_errors: list[str] = []
         page.on("pageerror", lambda exc: script_errors.append(str(exc)))
-        page.goto(server + "/bundles")
+        log_in(page, server)
         expect(page.locator("#bundle-form")).to_have_attribute("data-ready", "true")
         not_zip = tmp_path / "材料.zip"
         not_zip.write_bytes(b"%PDF-1.7 this is not a zip")
@@ -328,7 +328,7 @@ def test_bundle_review_shows_differences_duplicates_and_problems(
 
     bundle = tmp_path / "推荐材料.zip"
     bundle.write_bytes(standard_case().data)
-    page.goto(server + "/bundles")
+    log_in(page, server)
     expect(page.locator("#bundle-form")).to_have_attribute("data-ready", "true")
     page.set_input_files("#bundle-file", str(bundle))
     page.get_by_role("button", name="上传并审核").click()
@@ -377,3 +377,36 @@ def test_bundle_review_shows_differences_duplicates_and_problems(
     duplicate.get_by_role("button").click()
     expect(detail.locator("#unit-title")).to_have_text("第 1 项 · 测试单位001检测中心")
     expect(units.nth(0)).to_have_class(re.compile(r"\bselected\b"))
+
+
+def test_login_bundle_logout(page: Page, server: str, tmp_path: Path) -> None:
+    """A recommending authority signs in, screens a bundle, signs out: after that neither the page nor the
+    job's API answers the browser, and a wrong password is refused with a message."""
+    from tests.service.bundles.fixtures import word_only_bundle  # noqa: PLC0415
+
+    page.goto(server + "/bundles")
+    expect(page).to_have_url(server + "/login?next=/bundles")
+    page.get_by_label("账户名").fill(AUTHORITY)
+    page.get_by_label("密码").fill("不是这个密码")
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("[role=alert]")).to_contain_text("账户名或密码不正确")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(server + "/bundles")
+    expect(page.locator("header.site .account")).to_have_text(AUTHORITY)
+
+    bundle = tmp_path / "推荐材料.zip"
+    bundle.write_bytes(word_only_bundle())
+    expect(page.locator("#bundle-form")).to_have_attribute("data-ready", "true")
+    page.set_input_files("#bundle-file", str(bundle))
+    page.get_by_role("button", name="上传并审核").click()
+    expect(page.locator("#units tbody tr")).to_have_count(2)
+    job_id = page.url.split("#job=")[1]
+    assert page.request.get(f"{server}/api/v1/jobs/{job_id}").status == 200
+
+    page.get_by_role("button", name="退出").click()
+    expect(page).to_have_url(server + "/")
+    expect(page.locator("header.site nav")).to_contain_text("登录")
+    assert page.request.get(f"{server}/api/v1/jobs/{job_id}").status == 401
+    page.goto(f"{server}/bundles#job={job_id}")
+    expect(page).to_have_url(re.compile(r"/login\?next=/bundles"))

@@ -13,7 +13,7 @@ import pytest
 from forms.records import load_record
 from templates.render import fill
 from tests.conftest import EXAMPLES, ROOT
-from tests.e2e.browsing import TIMEOUT_MS, require_browser
+from tests.e2e.browsing import TIMEOUT_MS, log_in, require_browser, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 require_browser()
@@ -171,7 +171,7 @@ def no_sideways_scroll(page: Page, what: str) -> None:
 @pytest.mark.parametrize("path", PAGES)
 def test_no_page_scrolls_sideways_on_a_phone(phone: BrowserContext, server: str, path: str) -> None:
     page = phone.new_page()
-    page.goto(server + path)
+    visit(page, server, path)
     page.wait_for_load_state("networkidle")
     no_sideways_scroll(page, path)
 
@@ -202,7 +202,7 @@ def test_bundle_results_fit_a_phone_as_cards(phone: BrowserContext, server: str,
     bundle = tmp_path / "推荐材料.zip"
     bundle.write_bytes(word_only_bundle())
     page = phone.new_page()
-    page.goto(server + "/bundles")
+    log_in(page, server)
     expect(page.locator("#bundle-form")).to_have_attribute("data-ready", "true")
     page.set_input_files("#bundle-file", str(bundle))
     page.get_by_role("button", name="上传并审核").click()
@@ -233,7 +233,7 @@ def axe_violations(page: Page, path: str = "") -> list[str]:
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: `make setup` (npm ci)")
 @pytest.mark.parametrize("path", PAGES)
 def test_axe_finds_no_serious_violation(page: Page, server: str, path: str) -> None:
-    page.goto(server + path)
+    visit(page, server, path)
     page.wait_for_load_state("networkidle")
     assert axe_violations(page, path) == []
 
@@ -256,7 +256,7 @@ def test_axe_finds_no_serious_violation_in_results(
 
     bundle = tmp_path / "推荐材料.zip"
     bundle.write_bytes(word_only_bundle())
-    page.goto(server + "/bundles")
+    log_in(page, server)
     page.set_input_files("#bundle-file", str(bundle))
     page.get_by_role("button", name="上传并审核").click()
     expect(page.locator("#units tbody tr")).to_have_count(2)

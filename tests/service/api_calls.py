@@ -4,11 +4,35 @@ problem answers, jobs followed to their end. Shared by tests/service, tests/host
 from __future__ import annotations
 
 import time
+import uuid
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
 
+from service.ownership import accounts_for
+
 PROBLEM = "application/problem+json"
+
+
+def new_account(app: Flask, role: str = "authority", password: str | None = None) -> tuple[str, str]:
+    """A new account of ``role`` in ``app``'s database (a unique name); its name and API token."""
+    account, token = accounts_for(app.config["SETTINGS"]).add(
+        f"测试{role}-{uuid.uuid4().hex[:8]}", role, password
+    )
+    return account.name, token
+
+
+def bearer(app: Flask, token: str) -> FlaskClient:
+    """A test client of ``app`` whose every request carries ``Authorization: Bearer token``."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
+
+
+def authorized(app: Flask, role: str = "authority") -> FlaskClient:
+    """A test client of ``app`` signed in with a new account of ``role`` (its API token)."""
+    return bearer(app, new_account(app, role)[1])
 
 
 def multipart(fields: dict[str, str], data: bytes, filename: str) -> tuple[bytes, str]:

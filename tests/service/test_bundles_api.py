@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 from service import jobs
 from service.app import create_app
 from service.jobstore import JobStore
+from service.ownership import accounts_for
 from tests.extractor.bundles import make_zip
-from tests.service.api_calls import assert_problem, post_file, wait_done
+from tests.service.api_calls import assert_problem, authorized, bearer, new_account, post_file, wait_done
 from tests.service.bundles.fixtures import word_only_bundle
 
 API = "/api/v1"
@@ -29,7 +30,8 @@ def app(tmp_path_factory):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A client signed in with a new authority account's API token."""
+    return authorized(app)
 
 
 def upload(client, data: bytes, name: str = "推荐材料.zip", **form):
@@ -80,10 +82,13 @@ def test_a_bundle_is_accepted_screened_and_its_results_downloaded(client):
     assert [ws.cell(row=r, column=17).value for r in (4, 5)] == ["符合", "不符合"]
 
 
-def test_results_of_a_job_still_running_are_a_409(app, client):
+def test_results_of_a_job_still_running_are_a_409(app):
     settings = app.config["SETTINGS"]
+    name, token = new_account(app)
+    client = bearer(app, token)
     store = JobStore(jobs.db_path(settings))
-    job_id = store.create("bundle", "b.zip", word_only_bundle(), {})
+    account = str(accounts_for(settings).get(name).id)
+    job_id = store.create("bundle", "b.zip", word_only_bundle(), {}, account=account)
     # another process holds it with a live lease: this app's runner leaves it alone
     while (claimed := store.claim("another-server", lease_s=300, concurrency=10)) and claimed.id != job_id:
         store.fail(claimed.id, "test")
@@ -120,7 +125,7 @@ def test_the_bundle_upload_limit_is_its_own(tmp_path):
     app = create_app(
         {"TESTING": True, "data_dir": str(tmp_path), "max_upload_mb": 1, "bundle_max_upload_mb": 2}
     )
-    client = app.test_client()
+    client = authorized(app)
     try:
         big = make_zip([("a.bin", os.urandom(1_500_000))], gbk=False)
         assert upload(client, big).status_code == 202  # over the 1 MB of single documents, under 2 MB

@@ -50,9 +50,10 @@ def test_the_database_is_in_wal_mode_and_a_job_round_trips(tmp_path):
     assert report["job"] == job.id and report["recommender"] == "江苏省工业和信息化厅"
     assert [u["verdict"] for u in report["units"]] == ["eligible", "ineligible"]
     assert job_result(settings, job.id, "summary")[:2] == b"PK"
-    status = job_status(done)
+    status = job_status(done, settings)
     assert status["progress"] == {"done": 3, "total": 3} and status["status_label"] == "已完成"
     assert status["links"]["summary"] == f"/api/v1/jobs/{job.id}/summary.xlsx"
+    assert status["retention_hours"] == 72 and status["expires_at"] > status["finished_at"]
     assert JobRunner(settings).run_once() is False  # nothing left
     with pytest.raises(JobNotFound):
         get_job(settings, "nope")

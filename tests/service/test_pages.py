@@ -18,10 +18,17 @@ from forms import FORMS, FieldType
 from forms.model import Field, FormDef
 from service.app import create_app
 from service.pages import CONTENT_SECURITY_POLICY, section_blocks
+from tests.service.page_calls import csrf_token, signed_in
 
 PAGES = ["/", "/fill/annex1", "/fill/annex2", "/parse", "/bundles"]
 STATIC = Path(__file__).resolve().parents[2] / "service" / "pages" / "static"
 CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture
+def client(app):
+    """A browser signed in as a recommending authority (批量审核 needs an account; the rest does not)."""
+    return signed_in(app)
 
 
 def html(response) -> lxml.html.HtmlElement:
@@ -145,7 +152,7 @@ def test_fill_page_sections_labels_and_required_marks_follow_the_definition(clie
         assert doc.xpath("//*[@data-msgs=$p]", p=path), f"no place for {path}'s messages"
     # every visible control has an accessible name: a bound <label>, a wrapping <label> or aria-label
     bound = {label.get("for") for label in doc.xpath("//label[@for]")}
-    for el in doc.xpath("//input | //select | //textarea"):
+    for el in doc.xpath("//input[not(@type='hidden')] | //select | //textarea"):
         named = el.get("id") in bound or el.get("aria-label") or el.xpath("ancestor::label")
         assert named, lxml.html.tostring(el)
 
@@ -228,6 +235,8 @@ def annex1_docx(app) -> bytes:
 
 
 def post_file(client, data: bytes, name: str, **fields: str):
+    """Upload on the parse page, with the CSRF token its form carries."""
+    fields = {"csrf_token": csrf_token(client, "/parse"), **fields}
     return client.post(
         "/parse", data={"file": (io.BytesIO(data), name), **fields}, content_type="multipart/form-data"
     )
@@ -322,6 +331,7 @@ def test_parse_page_without_checks_shows_no_verdict(client, annex1_docx):
     ],
 )
 def test_parse_page_errors_are_readable_pages(client, fields, status, title):
+    fields = {**fields, "csrf_token": csrf_token(client, "/parse")}
     response = client.post("/parse", data=fields, content_type="multipart/form-data")
     assert response.status_code == status and response.mimetype == "text/html"
     alert = lxml.html.fromstring(response.get_data(as_text=True)).xpath("//*[@role='alert']")
@@ -348,7 +358,8 @@ def test_parse_page_upload_above_the_limit_is_a_413_page():
 def test_check_results_name_their_fields(client, annex1_json):
     """The fill page places each failed rule beside the fields it names."""
     annex1_json["applicant"].update(staff_total=30, staff_senior=20, staff_qualified=20)
-    results = client.post("/api/v1/check", json=annex1_json).get_json()["results"]
+    headers = {"X-CSRFToken": csrf_token(client, "/fill/annex1")}  # as fill.js sends it
+    results = client.post("/api/v1/check", json=annex1_json, headers=headers).get_json()["results"]
     staff = next(r for r in results if r["rule"] == "E-STAFF")
     assert staff["passed"] is False and staff["fields"] == ["applicant.staff_total"]
 
@@ -360,6 +371,7 @@ def test_prefill_as_json_returns_the_record_for_the_fill_page(client, annex2_jso
         "/api/v1/forms/annex2/prefill",
         data={"file": (upload, "上年报告.json"), "year": str(year), "format": "json"},
         content_type="multipart/form-data",
+        headers={"X-CSRFToken": csrf_token(client, "/fill/annex2")},
     )
     assert response.status_code == 200 and response.mimetype == "application/json"
     record = response.get_json()
@@ -409,12 +421,11 @@ def test_bundle_page_embeds_the_annex1_definition_and_rule_titles(client):
     assert titles["E-STAFF"]
 
 
-def test_bundle_page_states_the_configured_limits():
-    doc = html(
-        create_app({"TESTING": True, "bundle_max_upload_mb": 7, "bundle_max_entries": 321})
-        .test_client()
-        .get("/bundles")
+def test_bundle_page_states_the_configured_limits(tmp_path):
+    app = create_app(
+        {"TESTING": True, "data_dir": str(tmp_path), "bundle_max_upload_mb": 7, "bundle_max_entries": 321}
     )
+    doc = html(signed_in(app).get("/bundles"))
     upload = doc.xpath("//form[@id='bundle-form']")[0]
     assert upload.get("data-max-mb") == "7"
     assert "不超过 7 MB、321 个文件" in upload.text_content()

@@ -26,3 +26,16 @@ def test_environment_overrides_each_type():
 def test_bad_values_name_the_variable(env, message):
     with pytest.raises(ValueError, match=message):
         Settings.from_env(env)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("1", True), ("true", True), ("YES", True), ("0", False), ("no", False)]
+)
+def test_require_auth_is_a_flag(text, value):
+    assert Settings.from_env({"ITBFORMS_REQUIRE_AUTH": text}).require_auth is value
+    assert Settings.from_env({}).require_auth is False
+
+
+def test_a_flag_that_is_neither_is_refused_with_its_name():
+    with pytest.raises(ValueError, match="ITBFORMS_REQUIRE_AUTH 应为1 或 0"):
+        Settings.from_env({"ITBFORMS_REQUIRE_AUTH": "maybe"})

@@ -165,7 +165,8 @@
     reset();
     submit.disabled = true;
     setStatus("正在上传 " + file.name + "……", "busy");
-    fetch(API + "/bundles", { method: "POST", body: data, headers: { Accept: "application/json" } })
+    var csrf = document.querySelector("meta[name=csrf-token]").content; // the session's token (service.auth)
+    fetch(API + "/bundles", { method: "POST", body: data, headers: { Accept: "application/json", "X-CSRFToken": csrf } })
       .then(function (res) {
         return res.json().catch(function () { return null; }).then(function (body) {
           if (res.status !== 202 || !body || !body.id) {

@@ -21,6 +21,7 @@
   var STORE_KEY = "itbforms-draft:" + def.id;
   var NUMERIC = { int: 1, wan: 1, pct: 1, m2: 1, year: 1 };
   var API = "/api/v1";
+  var CSRF = document.querySelector("meta[name=csrf-token]").content; // the session's CSRF token (service.auth)
   var statusBox = document.getElementById("status");
   var touched = {};
   var checkTimer = null;
@@ -413,7 +414,7 @@
     var seq = ++checkSeq;
     return fetch(API + "/check", {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": CSRF },
       body: JSON.stringify(serialize()),
     }).then(function (res) {
       return res.json().catch(function () { return null; }).then(function (body) {
@@ -442,7 +443,7 @@
     setStatus("正在生成" + label.replace("下载", "") + "文档……", "busy");
     fetch(API + "/forms/" + def.id + "/fill?format=" + encodeURIComponent(fmt), {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json", "X-CSRFToken": CSRF },
       body: JSON.stringify(serialize()),
     }).then(function (res) {
       if (!res.ok) {
@@ -602,7 +603,7 @@
       data.append("format", "json");
       prefillRun.disabled = true;
       setStatus("正在读取 " + file.name + "……", "busy");
-      fetch(API + "/forms/annex2/prefill", { method: "POST", body: data }).then(function (res) {
+      fetch(API + "/forms/annex2/prefill", { method: "POST", body: data, headers: { "X-CSRFToken": CSRF } }).then(function (res) {
         return res.json().catch(function () { return null; }).then(function (body) {
           if (!res.ok) return showProblem(body, res.status);
           var lost = load(body);
