@@ -3,12 +3,9 @@ JSON bodies of bounded nesting."""
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from typing import Any
-
-from forms.errors import RecordError
 
 #: Characters that sit in a name without being seen, or reorder what follows it (U+202E turns
 #: ``exe.docx`` around): Unicode categories Cc (controls, CR/LF/TAB), Cf (format: bidi embeddings and
@@ -48,19 +45,3 @@ def json_depth(value: Any) -> int:
             deepest = max(deepest, depth)
             stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
     return deepest
-
-
-def load_json(raw: bytes, source: str = "请求体", max_depth: int = MAX_JSON_DEPTH) -> Any:
-    """Parse ``raw`` as JSON; ``RecordError`` (→ 422) when it is not JSON or nests over ``max_depth``."""
-    try:
-        value = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise RecordError(f"{source}不是有效的 JSON：{exc}") from None
-    except RecursionError:
-        value = None
-        depth = max_depth + 1
-    else:
-        depth = json_depth(value)
-    if depth > max_depth:
-        raise RecordError(f"{source}的 JSON 嵌套过深（超过 {max_depth} 层）：不是表单记录")
-    return value

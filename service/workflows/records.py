@@ -7,6 +7,7 @@ import json
 from forms.errors import RecordError
 from forms.model import FormDef
 from forms.records import LoadedRecord, load_record
+from service.hygiene import MAX_JSON_DEPTH, json_depth
 
 
 class RecordTooLarge(RecordError):
@@ -34,4 +35,8 @@ def decode_record(
         raise RecordError(
             f"JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）：{exc.msg}", source=source
         ) from None
+    except RecursionError:  # nested beyond what the parser can follow
+        decoded = None
+    if decoded is None or json_depth(decoded) > MAX_JSON_DEPTH:
+        raise RecordError(f"JSON 嵌套过深（超过 {MAX_JSON_DEPTH} 层）：不是表单记录", source=source)
     return load_record(decoded, form, source=source)

@@ -10,9 +10,10 @@ from openpyxl import load_workbook
 
 from service import jobs
 from service.app import create_app
+from service.ownership import accounts_for
 from tests.extractor.annual_bundles import CARRY_MISMATCH, fill_annual, last_year, this_year
 from tests.extractor.bundles import make_zip, unit_record
-from tests.service.api_calls import assert_problem, wait_done
+from tests.service.api_calls import assert_problem, authorized, bearer, new_account, wait_done
 from tests.service.bundles.fixtures import docx, word_only_bundle
 
 API = "/api/v1"
@@ -26,9 +27,15 @@ def app(tmp_path_factory):
     jobs.stop_runner(app.config["SETTINGS"], timeout=30)
 
 
+@pytest.fixture(scope="module")
+def account(app):
+    """An authority's account in the app's database: its name and API token."""
+    return new_account(app)
+
+
 @pytest.fixture
-def client(app):
-    return app.test_client()
+def client(app, account):
+    return bearer(app, account[1])
 
 
 def word_zip(records: dict, extra: list | None = None) -> bytes:
@@ -89,10 +96,20 @@ def test_a_job_without_annual_reports_has_no_statistics(client):
         assert "没有年度运行情况表" in body["detail"]
 
 
-def test_statistics_before_the_job_is_done_is_409_and_unknown_job_404(client, app):
-    job = jobs.store_for(app.config["SETTINGS"]).create("bundle", "x.zip", b"PK", {})
+def test_statistics_before_the_job_is_done_is_409_and_unknown_job_404(client, app, account):
+    owner = accounts_for(app.config["SETTINGS"]).get(account[0])
+    job = jobs.store_for(app.config["SETTINGS"]).create("bundle", "x.zip", b"PK", {}, account=str(owner.id))
     assert_problem(client.get(f"{API}/jobs/{job}/statistics"), 409, "job-not-done")
     assert_problem(client.get(f"{API}/jobs/nope/statistics"), 404, "job-not-found")
+
+
+def test_another_accounts_statistics_and_workbook_are_404_and_need_an_account(client, app, bundles):
+    done = wait_done(client, post(client, bundles[0], received="2026-03-25").headers["Location"])
+    assert client.get(done["links"]["statistics"]).status_code == 200
+    other = authorized(app)
+    for link in ("statistics", "annual_summary"):
+        assert_problem(other.get(done["links"][link]), 404, "job-not-found")  # existence not confirmed
+        assert_problem(app.test_client().get(done["links"][link]), 401, "unauthorized")
 
 
 def test_a_previous_upload_without_annual_reports_is_refused_before_queueing(client, bundles):

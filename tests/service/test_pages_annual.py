@@ -9,7 +9,7 @@ from tests.extractor.annual_bundles import annual_record, fill_annual
 from tests.extractor.bundles import make_zip
 from tests.service.api_calls import assert_problem, wait_done
 from tests.service.bundles.fixtures import word_only_bundle
-from tests.service.test_annual_api import app, client, post  # noqa: F401  (the app with its job runner)
+from tests.service.test_annual_api import account, app, client, post  # noqa: F401  (the app with its job runner)
 
 HOSTILE = '<script>alert("x")</script>平台'
 
