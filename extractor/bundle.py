@@ -19,10 +19,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import posixpath
-import re
 import threading
 import time
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -43,6 +41,7 @@ from forms.errors import FormsError
 from forms.model import Field, FieldType, FormDef
 from forms.problems import Problem
 from forms.records import dump_record
+from forms.spacing import comparable_text
 from forms.uscc import fold_uscc
 
 #: Preference of the file a unit's record is taken from (Word first: its text is exact; the PDF is compared).
@@ -63,8 +62,6 @@ FILE_STATES = {
     "refused": "已拒绝",
     "skipped": "已跳过",
 }
-
-_SPACES = re.compile(r"\s+")
 
 
 # --- per-file outcome -------------------------------------------------------------------------------------
@@ -151,10 +148,10 @@ def parse_entry(
 
 
 def normalise(value: Any) -> Any:
-    """A value as two extractions of one document should agree on: text without spaces and full-width
-    forms (a PDF breaks lines where Word does not), numbers by value, lists as sets."""
+    """A value as two extractions of one document should agree on: text by ``comparable_text`` (spacing
+    that means nothing and full-width forms folded), numbers by value, lists as sets."""
     if isinstance(value, str):
-        return _SPACES.sub("", unicodedata.normalize("NFKC", value))
+        return comparable_text(value)
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int | float | Decimal):
