@@ -12,12 +12,14 @@ from importlib.metadata import version
 import openpyxl.xml
 import pytest
 
+import extractor.settings
 from extractor import parse_bytes
 from extractor._zip import check_zip_directory, zip_directory
 from extractor.errors import UnreadableFile
 from extractor.settings import Limits
 from service.api.transfer import limits as request_limits
 from service.app import create_app
+from tests.clocks import ManualClock
 from tests.hostile.corpus import by_name, cve_2025_64512, form_fanout, good_docx, plant_pickle, text_pages
 from tests.hostile.harness import ROOT
 from tests.service.api_calls import post_file
@@ -81,7 +83,7 @@ def test_the_page_limit_is_configurable_in_the_library_and_the_service(monkeypat
     assert truncated and truncated[0].params == {"total": 60, "limit": 10}
 
     client = create_app({"TESTING": True, "LIMITS": Limits(max_pages=12)}).test_client()
-    response, _ = post_file(client, "/api/v1/parse", data, "long.pdf", form="annex1")
+    response = post_file(client, "/api/v1/parse", data, "long.pdf", form="annex1")
     assert "超过 12 页的上限" in str(response.get_json()["problems"])
 
     monkeypatch.setenv("ITBFORMS_MAX_PAGES", "7")
@@ -97,16 +99,27 @@ def test_the_service_bounds_legacy_conversions_by_its_libreoffice_timeout() -> N
         assert request_limits().convert_timeout == 5
 
 
-def test_reading_a_pdf_stops_at_the_deadline() -> None:
-    """2^20 paths under an unlimited object budget: the document deadline ends it."""
-    unlimited = Limits(max_page_objects=10**9, parse_timeout=0.3)
-    with pytest.raises(UnreadableFile, match="处理超时"):
+@pytest.fixture
+def ticking(monkeypatch: pytest.MonkeyPatch) -> ManualClock:
+    """The readers' clock advancing one second at each read, i.e. at each deadline check."""
+    clock = ManualClock(step=1.0)
+    monkeypatch.setattr(extractor.settings, "clock", clock)
+    return clock
+
+
+def test_reading_a_pdf_stops_at_the_deadline(ticking: ManualClock) -> None:
+    """2^20 paths under an unlimited object budget: the document deadline ends it, at the first check past
+    it (the start, the first page, then every 512 objects: the 7th read is 6 s after the start)."""
+    unlimited = Limits(max_page_objects=10**9, parse_timeout=5)
+    with pytest.raises(UnreadableFile, match="处理超时（读取超过 5 秒）"):
         parse_bytes(form_fanout(20), "slow.pdf", limits=unlimited)
+    assert ticking.reads == 7
 
 
-def test_reading_a_workbook_stops_at_the_deadline() -> None:
+def test_reading_a_workbook_stops_at_the_deadline(ticking: ManualClock) -> None:
     with pytest.raises(UnreadableFile, match="处理超时"):
-        parse_bytes(by_name()["million-rows.xlsx"].data, "slow.xlsx", limits=Limits(parse_timeout=0.001))
+        parse_bytes(by_name()["million-rows.xlsx"].data, "slow.xlsx", limits=Limits(parse_timeout=3))
+    assert ticking.reads == 5
 
 
 def test_the_object_budget_of_a_page_is_configurable() -> None:

@@ -27,12 +27,10 @@ def multipart(fields: dict[str, str], data: bytes, filename: str) -> tuple[bytes
     return body, f"multipart/form-data; boundary={boundary}"
 
 
-def post_file(client: FlaskClient, url: str, data: bytes, filename: str, **fields: str) -> tuple[Any, float]:
-    """POST ``data`` as the ``file`` field; the response and the seconds it took."""
+def post_file(client: FlaskClient, url: str, data: bytes, filename: str, **fields: str) -> Any:
+    """POST ``data`` as the ``file`` field; the response."""
     body, content_type = multipart(fields, data, filename)
-    started = time.monotonic()
-    response = client.post(url, data=body, content_type=content_type)
-    return response, time.monotonic() - started
+    return client.post(url, data=body, content_type=content_type)
 
 
 def assert_problem(response: Any, status: int, slug: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ import pytest
 from service.jobs import JobNotFound, JobNotReady, JobRunner, get_job, job_result, job_status, submit_bundle
 from service.jobstore import FileRow, JobStore
 from service.settings import Settings
+from tests.clocks import ManualClock
 from tests.extractor.bundle_fixtures import docx, word_only_bundle
 from tests.extractor.bundles import make_zip, unit_record
 
@@ -111,11 +112,14 @@ def test_concurrency_limits_running_jobs_on_the_host(tmp_path):
 
 
 def test_an_expired_lease_is_resumed_then_failed_with_the_reason(tmp_path):
-    store = JobStore(tmp_path / "jobs.sqlite3")
+    clock = ManualClock()
+    store = JobStore(tmp_path / "jobs.sqlite3", clock=clock)
     job_id = store.create("bundle", "b.zip", b"PK", {})
-    store.claim("dead-1", lease_s=0.01, concurrency=1)
+    store.claim("dead-1", lease_s=30, concurrency=1)
     assert store.set_files(job_id, "dead-1", [FileRow(0, "a.docx", "parsed")], total=1)
-    time.sleep(0.05)
+    clock.advance(30)
+    assert store.recover(max_attempts=2) == [], "a lease holds until its last second"
+    clock.advance(0.5)
     assert store.recover(max_attempts=2) == [(job_id, "queued")]
     job = store.get(job_id)
     assert job.status == "queued" and job.owner is None and "处理中断" in job.notes[0]
@@ -123,8 +127,8 @@ def test_an_expired_lease_is_resumed_then_failed_with_the_reason(tmp_path):
     # the dead runner cannot write any more
     assert not store.update_files(job_id, "dead-1", [FileRow(0, "a.docx", "parsed")], done=1)
     assert not store.finish(job_id, "dead-1", b"{}", b"PK")
-    store.claim("dead-2", lease_s=0.01, concurrency=1)
-    time.sleep(0.05)
+    store.claim("dead-2", lease_s=30, concurrency=1)
+    clock.advance(31)
     assert store.recover(max_attempts=2) == [(job_id, "failed")]
     job = store.get(job_id)
     assert job.status == "failed" and job.attempts == 2 and job.finished_at is not None
@@ -133,14 +137,17 @@ def test_an_expired_lease_is_resumed_then_failed_with_the_reason(tmp_path):
 
 
 def test_a_live_lease_is_left_alone_and_heartbeats_extend_it(tmp_path):
-    store = JobStore(tmp_path / "jobs.sqlite3")
+    clock = ManualClock()
+    store = JobStore(tmp_path / "jobs.sqlite3", clock=clock)
     job_id = store.create("bundle", "b.zip", b"PK", {})
-    store.claim("alive", lease_s=0.3, concurrency=1)
-    for _ in range(4):
-        time.sleep(0.1)
-        assert store.heartbeat(job_id, "alive", lease_s=0.3)
+    store.claim("alive", lease_s=30, concurrency=1)
+    for _ in range(4):  # 80 s in all: past the first lease, alive thanks to each renewal
+        clock.advance(20)
+        assert store.heartbeat(job_id, "alive", lease_s=30)
         assert store.recover(max_attempts=1) == []
-    assert not store.heartbeat(job_id, "someone-else", lease_s=0.3)
+    assert not store.heartbeat(job_id, "someone-else", lease_s=30)
+    clock.advance(31)
+    assert store.recover(max_attempts=1) == [(job_id, "failed")]
 
 
 def test_finished_jobs_are_deleted_after_the_retention_time(tmp_path):
