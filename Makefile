@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup system lint format typecheck bench load docs screenshots clean
+.PHONY: run test setup system lint format typecheck bench load docs spec-docs screenshots clean
 
 run: setup
 	$(VENV)/bin/gunicorn --workers $$(nproc) --bind $(HOST):$(PORT) --timeout 180 "service.app:create_app()"
@@ -45,6 +45,9 @@ load: setup  # 50 clients × 60 s against its own gunicorn on 127.0.0.1 → benc
 
 docs: setup
 	$(PY) -m docs.previews
+
+spec-docs: setup  # the parts of docs/spec/ written from forms/ (a test fails when they drift)
+	$(PY) -m docs.spec
 
 screenshots: setup
 	ITBFORMS_SCREENSHOTS=1 $(PY) -m pytest tests/e2e -q
