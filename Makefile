@@ -1,18 +1,20 @@
 # `make run` and `make test` do all set-up on a fresh Debian/Ubuntu machine: Debian packages (as root),
-# a virtual environment in .venv with the project and its dev tools, then the service or the suite.
+# a virtual environment in .venv with the exact versions of requirements.lock (the project and its dev
+# tools), then the service or the suite. `make lock` refreshes the lock from pyproject.toml.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+LOCK := requirements.lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup system lint format typecheck bench load docs spec-docs screenshots clean
+.PHONY: run test setup system versions lock lint format typecheck bench load docs spec-docs screenshots clean
 
 run: setup
 	$(VENV)/bin/gunicorn --workers $$(nproc) --bind $(HOST):$(PORT) --timeout 180 "service.app:create_app()"
 
-test: setup
+test: setup versions
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 setup: system $(STAMP)
@@ -20,11 +22,23 @@ setup: system $(STAMP)
 system:
 	@bash scripts/system-deps.sh
 
-$(STAMP): pyproject.toml
+versions:  # what the suite runs with, printed before it (the Debian packages are not in the lock)
+	@echo "Python:         $$($(PY) --version 2>&1)"
+	@echo "LibreOffice:    $$(soffice --version 2>/dev/null | head -n 1 || true)"
+	@echo "fonts-noto-cjk: $$(dpkg-query -W -f='$${Version}' fonts-noto-cjk 2>/dev/null || true)"
+	@echo "Chromium:       $$(/usr/bin/chromium --version 2>/dev/null || true)"
+
+# Exact versions from the lock (pip, setuptools included), then the project itself without resolving again.
+$(STAMP): $(LOCK) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -e '.[dev]'
+	$(VENV)/bin/pip install -q -r $(LOCK)
+	$(VENV)/bin/pip install -q --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+lock:  # re-resolve requirements.lock: the newest versions pyproject.toml allows, for Python 3.11 on Linux
+	test -x $(VENV)/bin/pip-compile || ($(PYTHON) -m venv $(VENV) && $(VENV)/bin/pip install -q pip-tools)
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile -q --upgrade --extra dev --allow-unsafe \
+		--strip-extras --no-emit-index-url --no-emit-find-links -o $(LOCK) pyproject.toml
 
 lint: setup
 	$(VENV)/bin/ruff check .
