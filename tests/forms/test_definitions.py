@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pytest
 
@@ -21,14 +22,10 @@ _RULE_ROW = re.compile(r"^\| ([VEA]-[A-Z]+) \| ([^|]*) \|")
 #: a strict xfail, so that it fails once forms/ matches: then delete it here.
 PENDING = pytest.mark.xfail(strict=True, reason="forms/ follows the new spec with issue 15 (branch rules)")
 PENDING_FIELDS = frozenset(
-    {
-        "applicant.removed_within_3y",
-        "platform.head_name",
-        "platform.head_title",
-        "header.platform_head",
-        "changes.serious_impact",
-    }
+    {"platform.head_name", "platform.head_title", "header.platform_head", "changes.serious_impact"}
 )
+PENDING_LABELS = frozenset({"applicant.removed_within_3y"})
+PENDING_REQUIRED = frozenset({"cover.recommender", "applicant.site_area"})
 PENDING_RULES = frozenset({"V-SINCE", "E-SITE", "A-YEAR", "A-SERVICE", "A-CARRY"})
 
 
@@ -37,10 +34,31 @@ def contract(name: str) -> str:
     return (SPEC_DIR / name).read_text(encoding="utf-8").split(BEGIN, 1)[0]
 
 
-def spec_fields(name: str) -> dict[str, str]:
-    """``{"section.key": label}`` for every row of the spec's field tables, multi-key rows split."""
-    out: dict[str, str] = {}
-    section = None
+@dataclass(frozen=True)
+class SpecField:
+    """One field as a spec table gives it: label; type (``None`` where the table has no type column);
+    required: ``True``/``False``, ``"if"`` (required when another field says so) or ``None`` (no R column)."""
+
+    label: str
+    type: str | None
+    required: bool | str | None
+    unit: str | None
+
+
+def _required(key: str, r_cell: str | None, type_cell: str) -> bool | str | None:
+    if r_cell is None:  # no R column: a table field may say ``table R (≥ 1)``
+        return True if re.search(r"\bR\b", type_cell) else None
+    if r_cell.startswith("R if"):
+        return "if"
+    if r_cell.startswith("R ("):  # ``R (mobile, email)``: the keys of a multi-key row that are required
+        return any(key.endswith(word.strip()) for word in r_cell[3:-1].split(","))
+    return r_cell == "R"
+
+
+def spec_rows(name: str) -> dict[str, SpecField]:
+    """``{"section.key": SpecField}`` for every row of the spec's field tables, multi-key rows split."""
+    out: dict[str, SpecField] = {}
+    section, header = None, []
     for line in contract(name).splitlines():
         if m := _SECTION.match(line):
             section = m.group(1)
@@ -49,23 +67,33 @@ def spec_fields(name: str) -> dict[str, str]:
             continue
         cells = [c.strip() for c in line.strip("|").split("|")]
         if cells[0] == "key":
+            header = cells
             continue
+        row = dict(zip(header, cells, strict=False))
         keys = [k.strip().strip("`") for k in cells[0].split("/")]
         labels = [label.strip() for label in cells[1].split("/")]
         if len(keys) != len(labels):
             labels = [cells[1]] * len(keys)
+        type_cell = row.get("type", "")
+        kind = m[0] if (m := re.match(r"\w+", type_cell)) else None
         for key, label in zip(keys, labels, strict=True):
             if re.fullmatch(r"\w+", key):
-                out[f"{section}.{key}"] = label
+                required = _required(key, row.get("R") if "R" in header else None, type_cell)
+                out[f"{section}.{key}"] = SpecField(label, kind, required, row.get("unit"))
     return out
 
 
-def _spec_field_cases() -> list:
+def spec_fields(name: str) -> dict[str, str]:
+    """``{"section.key": label}`` for every row of the spec's field tables."""
+    return {path: row.label for path, row in spec_rows(name).items()}
+
+
+def _spec_field_cases(pending: frozenset[str]) -> list:
     cases = []
     for form, spec in [(ANNEX1, "annex1.md"), (ANNEX2, "annex2.md")]:
-        for path, label in spec_fields(spec).items():
-            marks = [PENDING] if path in PENDING_FIELDS else []
-            cases.append(pytest.param(form, path, label, marks=marks, id=f"{form.id}-{path}"))
+        for path, row in spec_rows(spec).items():
+            marks = [PENDING] if path in pending else []
+            cases.append(pytest.param(form, path, row, marks=marks, id=f"{form.id}-{path}"))
     return cases
 
 
@@ -73,11 +101,24 @@ def test_the_spec_tables_are_read_whole():
     assert len(spec_fields("annex1.md")) > 60 and len(spec_fields("annex2.md")) > 50
 
 
-@pytest.mark.parametrize(("form", "path", "label"), _spec_field_cases())
-def test_every_spec_field_is_defined_with_its_label(form, path, label):
+@pytest.mark.parametrize(("form", "path", "row"), _spec_field_cases(PENDING_FIELDS | PENDING_LABELS))
+def test_every_spec_field_is_defined_with_its_label(form, path, row):
     field = form.field(path)
-    printed = label.split(" — ")[0] if path.startswith("declaration.") else label
-    assert printed.replace(" ", "") in field.label.replace(" ", ""), (path, label, field.label)
+    printed = row.label.split(" — ")[0] if path.startswith("declaration.") else row.label
+    assert printed.replace(" ", "") in field.label.replace(" ", ""), (path, row.label, field.label)
+
+
+@pytest.mark.parametrize(("form", "path", "row"), _spec_field_cases(PENDING_FIELDS | PENDING_REQUIRED))
+def test_every_spec_field_has_its_type_unit_and_required_flag(form, path, row):
+    field = form.field(path)
+    if row.type is not None:
+        assert str(field.type) == row.type, (path, row.type, field.type)
+    if row.unit is not None:
+        assert field.unit == row.unit, (path, row.unit, field.unit)
+    if row.required == "if":
+        assert field.required_if and not field.required, path
+    elif row.required is not None:
+        assert field.required is row.required, (path, row.required, field.required)
 
 
 @pytest.mark.parametrize(("form", "spec"), [(ANNEX1, "annex1.md"), (ANNEX2, "annex2.md")])
