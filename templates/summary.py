@@ -1,4 +1,4 @@
-"""The 推荐汇总表 workbook (``shared/spec/summary-table.md``), built from a bundle's JSON report.
+"""The 推荐汇总表 workbook (``docs/spec/summary-table.md``), built from a bundle's JSON report.
 
 Sheet 1 ``推荐汇总表``: the title, the ``推荐单位（盖章）：…`` line, a frozen header row, then one row per
 unit, A4 landscape with the header repeated on every printed page and the 条件核查 cell coloured (符合
