@@ -25,7 +25,8 @@ def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def reader_clock(monkeypatch: pytest.MonkeyPatch) -> ManualClock:
-    """The readers' clock, stopped: no deadline fires, and its reads count the deadline checks made."""
+    """The readers' clock, stopped (no deadline fires) unless the test sets its ``step``; its reads count the
+    deadline checks made."""
     clock = ManualClock()
     monkeypatch.setattr(extractor.settings, "clock", clock)
     return clock
