@@ -9,9 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import extractor.settings
-from tests.clocks import ManualClock
-
 
 @pytest.fixture
 def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -21,12 +18,3 @@ def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(tempfile, "tempdir", str(directory))
     monkeypatch.setenv("TMPDIR", str(directory))
     return directory
-
-
-@pytest.fixture
-def reader_clock(monkeypatch: pytest.MonkeyPatch) -> ManualClock:
-    """The readers' clock, stopped (no deadline fires) unless the test sets its ``step``; its reads count the
-    deadline checks made."""
-    clock = ManualClock()
-    monkeypatch.setattr(extractor.settings, "clock", clock)
-    return clock
