@@ -44,8 +44,9 @@ def assert_problem(response: Any, status: int, slug: str) -> dict[str, Any]:
     return body
 
 
-def wait_done(client: FlaskClient, location: str, timeout: float = 60.0) -> dict[str, Any]:
-    """The job at ``location`` once it is done or failed (AssertionError after ``timeout`` seconds)."""
+def wait_done(client: FlaskClient, location: str, timeout: float = 600.0) -> dict[str, Any]:
+    """The job at ``location`` once it is done or failed. ``timeout`` only guards against a hang (far beyond
+    any busy machine); no test asserts how long a job takes."""
     deadline = time.monotonic() + timeout
     body: dict[str, Any] = {}
     while time.monotonic() < deadline:
