@@ -72,12 +72,10 @@ PARTS: dict[str, Callable[[], str]] = {
 
 def with_part(text: str, part: str) -> str:
     """``text`` with its generated part replaced by ``part`` (appended when the file has none yet)."""
-    head = text.split(BEGIN, 1)[0].rstrip("\n") if BEGIN in text else text.rstrip("\n")
-    if BEGIN in text:
-        tail = text.split(END, 1)[1] if END in text else ""
-        if tail.strip():
-            raise ValueError("docs/spec: text after the generated part would be lost")
-    return f"{head}\n\n{BEGIN}\n\n{part}\n\n{END}\n"
+    head, found, rest = text.partition(BEGIN)
+    if found and rest.partition(END)[2].strip():
+        raise ValueError("docs/spec：生成部分之后还有手写文字，重写会丢失它；请把它移到生成部分之前")
+    return f"{head.rstrip()}\n\n{BEGIN}\n\n{part}\n\n{END}\n"
 
 
 def expected(directory: Path, name: str) -> str:

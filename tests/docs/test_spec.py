@@ -40,5 +40,5 @@ def test_writing_replaces_only_the_generated_part(tmp_path):
 
 
 def test_text_after_the_generated_part_is_not_lost():
-    with pytest.raises(ValueError, match="would be lost"):
+    with pytest.raises(ValueError, match="会丢失"):
         with_part(f"# 手写\n\n{BEGIN}\n旧\n{END}\n\n手写的结尾\n", "新")
