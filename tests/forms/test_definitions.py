@@ -75,7 +75,7 @@ def spec_rows(name: str) -> dict[str, SpecField]:
         if len(keys) != len(labels):
             labels = [cells[1]] * len(keys)
         type_cell = row.get("type", "")
-        kind = m[0] if (m := re.match(r"\w+", type_cell)) else None
+        kind = word[0] if (word := re.match(r"\w+", type_cell)) else None
         for key, label in zip(keys, labels, strict=True):
             if re.fullmatch(r"\w+", key):
                 required = _required(key, row.get("R") if "R" in header else None, type_cell)
