@@ -4,11 +4,14 @@ the readers' deadline checks on a stopped clock, not by timing: a busy machine m
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
+import extractor.settings
 from extractor import parse_bytes
 from extractor.errors import UnreadableFile, UnsupportedFile
 from tests.clocks import ManualClock
@@ -21,9 +24,24 @@ ERRORS = {415: UnsupportedFile, 422: UnreadableFile}
 PASSWD = "root:"
 
 
-def check_library(item: Item, clock: ManualClock) -> None:
+@contextmanager
+def counted_work() -> Iterator[ManualClock]:
+    """The readers' clock, stopped, for the block: its ``reads`` are the deadline checks made in it."""
+    with pytest.MonkeyPatch.context() as patch:
+        clock = ManualClock()
+        patch.setattr(extractor.settings, "clock", clock)
+        yield clock
+
+
+def check_library(item: Item) -> None:
     """``parse_bytes`` raises the expected error naming the file and the reason, or reads with the problem,
-    within the work bound (``clock``: the readers' clock, stopped, counting their deadline checks)."""
+    within the work bound."""
+    with counted_work() as work:
+        _parse_as_expected(item)
+    assert work.reads <= MAX_DEADLINE_CHECKS, f"{item.name}: {work.reads} deadline checks"
+
+
+def _parse_as_expected(item: Item) -> None:
     if isinstance(item.expect, Refused):
         with pytest.raises(ERRORS[item.expect.status]) as caught:
             parse_bytes(item.data, item.name, form=item.form)
@@ -34,7 +52,6 @@ def check_library(item: Item, clock: ManualClock) -> None:
         result = parse_bytes(item.data, item.name, form=item.form)
         assert item.expect.problem in {p.code for p in result.problems}
         assert PASSWD not in str(result.to_dict())
-    assert clock.reads <= MAX_DEADLINE_CHECKS, f"{item.name}: {clock.reads} deadline checks"
 
 
 #: The CLI child's reading deadline, out of reach: the limit an item names must be what stops it, however
@@ -61,12 +78,13 @@ def check_cli(item: Item, workdir: Path, private_tmp: Path) -> None:
     assert leftovers(private_tmp) == []
 
 
-def check_api(item: Item, client: FlaskClient, private_tmp: Path, clock: ManualClock) -> None:
-    """``POST /api/v1/parse`` answers the expected problem (or 200 with the problem) within the work bound
-    (``clock`` as for ``check_library``), leaving no temporary file."""
+def check_api(item: Item, client: FlaskClient, private_tmp: Path) -> None:
+    """``POST /api/v1/parse`` answers the expected problem (or 200 with the problem) within the work bound,
+    leaving no temporary file."""
     fields = {"form": item.form} if item.form else {}
-    response = post_file(client, "/api/v1/parse", item.data, item.name, **fields)
-    assert clock.reads <= MAX_DEADLINE_CHECKS, f"{item.name}: {clock.reads} deadline checks"
+    with counted_work() as work:
+        response, _ = post_file(client, "/api/v1/parse", item.data, item.name, **fields)
+    assert work.reads <= MAX_DEADLINE_CHECKS, f"{item.name}: {work.reads} deadline checks"
     if isinstance(item.expect, Refused):
         body = assert_problem(response, item.expect.status, item.expect.slug)
         assert item.name in body["detail"] and item.expect.reason in body["detail"]

@@ -79,7 +79,7 @@ def nothing_escaped(*roots: Path) -> None:
 def test_api_screens_the_rest_of_a_bundle_and_says_why_each_hostile_entry_was_not(name, bundle_app) -> None:
     make, expected, good = SCREENED[name]
     client = bundle_app.test_client()
-    response = post_file(client, f"{API}/bundles", make(), name)
+    response, _ = post_file(client, f"{API}/bundles", make(), name)
     assert response.status_code == 202, response.get_data(as_text=True)[:500]
     job = wait_done(client, response.headers["Location"])
     assert job["status"] == "done", job
@@ -95,7 +95,7 @@ def test_api_screens_the_rest_of_a_bundle_and_says_why_each_hostile_entry_was_no
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_api_refuses_a_bundle_over_the_whole_bundle_limits_at_once(name, bundle_app) -> None:
     make, phrase = REFUSED[name]
-    response = post_file(bundle_app.test_client(), f"{API}/bundles", make(), name)
+    response, _ = post_file(bundle_app.test_client(), f"{API}/bundles", make(), name)
     body = assert_problem(response, 422, "unsafe-bundle")
     assert name in body["detail"] and phrase in body["detail"]
 

@@ -82,7 +82,7 @@ def test_the_page_limit_is_configurable_in_the_library_and_the_service(monkeypat
     assert truncated and truncated[0].params == {"total": 60, "limit": 10}
 
     client = create_app({"TESTING": True, "LIMITS": Limits(max_pages=12)}).test_client()
-    response = post_file(client, "/api/v1/parse", data, "long.pdf", form="annex1")
+    response, _ = post_file(client, "/api/v1/parse", data, "long.pdf", form="annex1")
     assert "超过 12 页的上限" in str(response.get_json()["problems"])
 
     monkeypatch.setenv("ITBFORMS_MAX_PAGES", "7")

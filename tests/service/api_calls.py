@@ -27,10 +27,13 @@ def multipart(fields: dict[str, str], data: bytes, filename: str) -> tuple[bytes
     return body, f"multipart/form-data; boundary={boundary}"
 
 
-def post_file(client: FlaskClient, url: str, data: bytes, filename: str, **fields: str) -> Any:
-    """POST ``data`` as the ``file`` field; the response."""
+def post_file(client: FlaskClient, url: str, data: bytes, filename: str, **fields: str) -> tuple[Any, float]:
+    """POST ``data`` as the ``file`` field; the response and the seconds it took (for a person reading a
+    failure: no test asserts a duration, which depends on how busy the machine is)."""
     body, content_type = multipart(fields, data, filename)
-    return client.post(url, data=body, content_type=content_type)
+    started = time.monotonic()
+    response = client.post(url, data=body, content_type=content_type)
+    return response, time.monotonic() - started
 
 
 def assert_problem(response: Any, status: int, slug: str) -> dict[str, Any]:

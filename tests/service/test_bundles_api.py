@@ -33,7 +33,7 @@ def client(app):
 
 
 def upload(client, data: bytes, name: str = "推荐材料.zip", **form):
-    response = post_file(client, f"{API}/bundles", data, name, **form)
+    response, _ = post_file(client, f"{API}/bundles", data, name, **form)
     return response
 
 
