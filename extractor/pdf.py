@@ -47,6 +47,7 @@ from extractor.model import Block, Cell, Paragraph, SourceDoc, Table, checkbox_s
 from extractor.settings import DEFAULT_LIMITS, Deadline, Limits
 from extractor.text import is_cjk, join_wrapped
 from forms.problems import Problem, Severity
+from forms.spacing import space_is_insignificant
 
 #: Positions closer than this (points) are the same ruling line.
 SNAP = 1.5
@@ -115,21 +116,21 @@ def _lines(chars: Sequence[dict[str, Any]]) -> list[_Line]:
     for group in groups:
         group.sort(key=lambda c: c["x0"])
         parts: list[str] = []
-        prev: dict[str, Any] | None = None
-        prev_text = ""
+        last: dict[str, Any] | None = None  # the last character printed (not a space)
+        last_text = ""
+        spaced = False  # a space glyph since ``last``
         for ch in group:
             text = _char_text(ch)
             if not text:
                 continue
-            if prev is not None and text != " " and not prev_text.endswith(" "):
-                gap = ch["x0"] - prev["x1"]
-                size = max(min(ch.get("size") or 10, prev.get("size") or 10), 1)
-                both_cjk = is_cjk(text[0]) and is_cjk(prev_text[-1])
-                if gap > size * (CJK_SPACE_EMS if both_cjk else SPACE_EMS):
-                    parts.append(" ")
+            if text == " ":
+                spaced = last is not None
+                continue
+            if last is not None and _is_space(last, last_text, ch, text, spaced):
+                parts.append(" ")
             parts.append(text)
-            prev, prev_text = ch, text
-        line_text = "".join(parts).strip()
+            last, last_text, spaced = ch, text, False
+        line_text = "".join(parts)
         if line_text:
             visible = [c for c in group if (c.get("text") or "").strip()]
             lines.append(
@@ -144,6 +145,21 @@ def _lines(chars: Sequence[dict[str, Any]]) -> list[_Line]:
                 )
             )
     return lines
+
+
+def _is_space(
+    left: dict[str, Any], left_text: str, right: dict[str, Any], right_text: str, glyph: bool
+) -> bool:
+    """Whether the text has a space between two printed characters: a space glyph, or a gap wider than a
+    letter's spacing (a full-width space's between two CJK characters). Between CJK and a Latin letter or
+    digit a space glyph or a narrow gap is the typesetter's (``forms.spacing``): only a full-width gap counts
+    there, as it separates a label from its value."""
+    gap = right["x0"] - left["x1"]
+    size = max(min(right.get("size") or 10, left.get("size") or 10), 1)
+    if space_is_insignificant(left_text, right_text):
+        return gap > size * CJK_SPACE_EMS
+    both_cjk = is_cjk(left_text[-1]) and is_cjk(right_text[0])
+    return glyph or gap > size * (CJK_SPACE_EMS if both_cjk else SPACE_EMS)
 
 
 def _cell_text(lines: list[_Line]) -> str:

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from forms.spacing import is_cjk
+
 #: Characters that never take a space before them when wrapped text is joined.
 _NO_SPACE_BEFORE = frozenset(".,;:!?)]}%、，。；：！？）】》”’")
-
-
-def is_cjk(ch: str) -> bool:
-    """A CJK ideograph, CJK punctuation or a full-width form (text that wraps without spaces)."""
-    code = ord(ch)
-    return (
-        0x2E80 <= code <= 0x9FFF
-        or 0xF900 <= code <= 0xFAFF
-        or 0xFF00 <= code <= 0xFFEF
-        or 0x20000 <= code <= 0x3FFFF
-        or 0x3000 <= code <= 0x303F
-    )
 
 
 def join_wrapped(pieces: Sequence[str]) -> str:

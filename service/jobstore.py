@@ -20,7 +20,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,10 +106,12 @@ class JobRow:
 
 
 class JobStore:
-    """The jobs database at ``path`` (created with its folder on first use)."""
+    """The jobs database at ``path`` (created with its folder on first use). Times (creation, leases,
+    retention) are read from ``clock``, seconds since the epoch; tests pass a clock they move."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, clock: Callable[[], float] = time.time) -> None:
         self.path = Path(path)
+        self.clock = clock
         self.inputs = database.private_dir(self.path.parent / "inputs")
         database.prepare(self.path, SCHEMA)
         with self._transaction() as db:
@@ -151,7 +153,7 @@ class JobStore:
                 for chunk in data:
                     fh.write(chunk)
         os.replace(partial, target)
-        now = time.time()
+        now = self.clock()
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO jobs (id, kind, status, name, params, input_path, created_at, updated_at,"
@@ -208,7 +210,7 @@ class JobStore:
         with self._transaction() as db:
             db.execute(
                 "UPDATE jobs SET retention_s = ?, updated_at = ? WHERE id = ?",
-                (retention_s, time.time(), job_id),
+                (retention_s, self.clock(), job_id),
             )
 
     def ids(self) -> list[str]:
@@ -219,7 +221,7 @@ class JobStore:
 
     def claim(self, owner: str, lease_s: float, concurrency: int) -> JobRow | None:
         """Take the oldest queued job if fewer than ``concurrency`` jobs hold a live lease; atomic."""
-        now = time.time()
+        now = self.clock()
         if not self._exists("SELECT 1 FROM jobs WHERE status = 'queued' LIMIT 1"):
             return None  # the usual idle poll: a read, no write lock taken
         with self._transaction() as db:
@@ -246,7 +248,7 @@ class JobStore:
 
     def heartbeat(self, job_id: str, owner: str, lease_s: float) -> bool:
         """Renew the lease; False when this owner no longer holds the job."""
-        now = time.time()
+        now = self.clock()
         with self._transaction() as db:
             return (
                 db.execute(
@@ -263,7 +265,7 @@ class JobStore:
                 return False
             db.execute(
                 "UPDATE jobs SET total = ?, done = 0, updated_at = ? WHERE id = ?",
-                (total, time.time(), job_id),
+                (total, self.clock(), job_id),
             )
             db.executemany(
                 "INSERT OR REPLACE INTO job_files (job_id, idx, name, status, reason) VALUES (?, ?, ?, ?, ?)",
@@ -275,7 +277,7 @@ class JobStore:
         with self._transaction() as db:
             if not _owns(db, job_id, owner):
                 return False
-            db.execute("UPDATE jobs SET done = ?, updated_at = ? WHERE id = ?", (done, time.time(), job_id))
+            db.execute("UPDATE jobs SET done = ?, updated_at = ? WHERE id = ?", (done, self.clock(), job_id))
             db.executemany(
                 "UPDATE job_files SET status = ?, reason = ? WHERE job_id = ? AND idx = ?",
                 [(f.status, f.reason, job_id, f.idx) for f in files],
@@ -284,7 +286,7 @@ class JobStore:
 
     def finish(self, job_id: str, owner: str, report: bytes, summary: bytes) -> bool:
         """Store the results and mark the job done (its input is deleted)."""
-        now = time.time()
+        now = self.clock()
         with self._transaction() as db:
             if not _owns(db, job_id, owner):
                 return False
@@ -303,7 +305,7 @@ class JobStore:
 
     def fail(self, job_id: str, reason: str, *, owner: str | None = None) -> bool:
         """Mark the job failed with ``reason`` (only if ``owner`` still holds it, when given)."""
-        now = time.time()
+        now = self.clock()
         with self._transaction() as db:
             if owner is not None and not _owns(db, job_id, owner):
                 return False
@@ -321,7 +323,7 @@ class JobStore:
     def recover(self, max_attempts: int) -> list[tuple[str, str]]:
         """Jobs whose lease ran out: queued again to be resumed, or failed once started ``max_attempts``
         times. Returns ``[(id, new status)]``."""
-        now = time.time()
+        now = self.clock()
         changed: list[tuple[str, str]] = []
         removed: list[str | None] = []
         if not self._exists(
@@ -367,7 +369,7 @@ class JobStore:
     def purge(self, older_than_s: float) -> int:
         """Delete finished jobs (and results) that ended more than their own retention (or else
         ``older_than_s``) seconds ago, and input files no job refers to any more."""
-        now = time.time()
+        now = self.clock()
         with self._transaction() as db:
             count = db.execute(
                 "DELETE FROM jobs WHERE status IN ('done', 'failed')"
@@ -376,7 +378,7 @@ class JobStore:
             ).rowcount
             live = {r[0] for r in db.execute("SELECT input_path FROM jobs WHERE input_path IS NOT NULL")}
         for path in self.inputs.glob("*.zip"):
-            if str(path) not in live and path.stat().st_mtime < time.time() - 3600:
+            if str(path) not in live and path.stat().st_mtime < self.clock() - 3600:
                 _remove(str(path))
         return count
 

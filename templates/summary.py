@@ -1,4 +1,4 @@
-"""The 推荐汇总表 workbook (``shared/spec/summary-table.md``), built from a bundle's JSON report.
+"""The 推荐汇总表 workbook (``docs/spec/summary-table.md``), built from a bundle's JSON report.
 
 Sheet 1 ``推荐汇总表``: the title, the ``推荐单位（盖章）：…`` line, a frozen header row, one row per unit
 with the 条件核查 cell coloured (符合 green, 不符合 red, 待补充 amber), then the ``推荐单位（盖章）/ 日期``

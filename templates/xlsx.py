@@ -1,6 +1,6 @@
 """The annex 2 workbook (openpyxl), built from the form definition and a typed record.
 
-Sheets, in the order of ``shared/spec/annex2.md``:
+Sheets, in the order of ``docs/spec/annex2.md``:
 
 - ``基本信息``  表头 (填报年度 … 填报日期)
 - ``能力建设``  一、能力建设情况: metric table ``指标 | 单位 | 上年末 | 本年末``, then ``项目 | 本年度``

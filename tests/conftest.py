@@ -1,5 +1,5 @@
-"""Shared fixtures: the example records (complete, valid, eligible) that most tests start from, and a test
-client of the service."""
+"""Shared fixtures: the example records (complete, valid, eligible) that most tests start from, a test
+client of the service, and the readers' deadline clock stopped for every test."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+import extractor.settings
+from tests.clocks import ManualClock
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -24,6 +27,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "soffice" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def reader_clock(monkeypatch: pytest.MonkeyPatch) -> ManualClock:
+    """The clock the readers' deadlines read (``extractor.settings.clock``), stopped: a busy machine never
+    cuts a test's reading short. Its reads count the deadline checks made (the work done); a test that wants
+    the deadline to fire sets its ``step``."""
+    clock = ManualClock()
+    monkeypatch.setattr(extractor.settings, "clock", clock)
+    return clock
 
 
 def read_example(name: str) -> dict[str, Any]:

@@ -17,9 +17,7 @@ With ``workers > 1`` a *script* that calls ``screen_bundle`` must guard its top 
 from __future__ import annotations
 
 import posixpath
-import re
 import time
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,22 +33,20 @@ from forms import ANNEX1
 from forms.checks import CheckReport, jsonable, run_checks
 from forms.model import Field, FieldType, FormDef
 from forms.records import dump_record
+from forms.spacing import comparable_text
 from forms.uscc import fold_uscc
 from forms.vocabulary import VERDICT_SHORT
 from service.bundles.files import FILE_STATES, FileOutcome
 from service.bundles.pool import parse_all
 
-_SPACES = re.compile(r"\s+")
-
-
 # --- comparing two records ---------------------------------------------------------------------------------
 
 
 def normalise(value: Any) -> Any:
-    """A value as two extractions of one document should agree on: text without spaces and full-width
-    forms (a PDF breaks lines where Word does not), numbers by value, lists as sets."""
+    """A value as two extractions of one document should agree on: text by ``comparable_text`` (spacing
+    that means nothing and full-width forms folded), numbers by value, lists as sets."""
     if isinstance(value, str):
-        return _SPACES.sub("", unicodedata.normalize("NFKC", value))
+        return comparable_text(value)
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int | float | Decimal):

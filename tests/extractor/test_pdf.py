@@ -17,11 +17,13 @@ from extractor.model import Paragraph, Table
 from extractor.pdf import read_pdf
 from extractor.settings import Limits
 from extractor.text import join_wrapped
+from forms.spacing import fold_spacing
 from office.libreoffice import convert_many
 from tests.extractor.pdfs import pdf_pages
 
 USCC = "91110108MA01ABCD2X"
 LONG = "本平台面向装备制造企业提供计量检测与可靠性试验服务并牵头制定行业标准多项"
+MIXED = "江苏省内 46 家企业通过 ISO 9001 认证，编号 2024 0088，联系人 张 三，日期 2026-03-10"
 ENGLISH = "Calibration of coordinate measuring machines for the aerospace industry"
 
 
@@ -66,6 +68,7 @@ def _layout_docx(path: Path) -> None:
     english = document.add_table(rows=1, cols=2)
     english.style = "Table Grid"
     english.cell(0, 0).text, english.cell(0, 1).text = "Service", ENGLISH
+    document.add_paragraph(MIXED)
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     document.add_paragraph("完")
     document.save(path)
@@ -135,6 +138,14 @@ def test_latin_words_keep_their_spaces_and_lines_outside_tables_are_paragraphs(l
     lines = [b.text for b in layout.blocks if isinstance(b, Paragraph)]
     assert lines[:2] == ["一、申报单位基本情况", "平 台 名 称：某某产业技术基础公共服务平台"]
     assert "完" in lines and layout.problems == ()
+
+
+@pytest.mark.soffice
+@pytest.mark.xdist_group("extractor-pdf-reader")
+def test_spacing_beside_cjk_is_dropped_and_every_other_space_kept(layout):
+    (line,) = [b.text for b in layout.blocks if isinstance(b, Paragraph) and b.text.startswith("江苏")]
+    assert line == "江苏省内46家企业通过ISO 9001认证，编号2024 0088，联系人 张 三，日期2026-03-10"
+    assert line == fold_spacing(MIXED)
 
 
 def test_join_wrapped_rules():

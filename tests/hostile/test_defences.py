@@ -18,6 +18,7 @@ from extractor.errors import UnreadableFile
 from extractor.settings import Limits
 from service.api.transfer import limits as request_limits
 from service.app import create_app
+from tests.clocks import ManualClock
 from tests.hostile.corpus import by_name, cve_2025_64512, form_fanout, good_docx, plant_pickle, text_pages
 from tests.hostile.harness import ROOT
 from tests.service.api_calls import post_file
@@ -97,16 +98,21 @@ def test_the_service_bounds_legacy_conversions_by_its_libreoffice_timeout() -> N
         assert request_limits().convert_timeout == 5
 
 
-def test_reading_a_pdf_stops_at_the_deadline() -> None:
-    """2^20 paths under an unlimited object budget: the document deadline ends it."""
-    unlimited = Limits(max_page_objects=10**9, parse_timeout=0.3)
-    with pytest.raises(UnreadableFile, match="处理超时"):
+def test_reading_a_pdf_stops_at_the_deadline(reader_clock: ManualClock) -> None:
+    """2^20 paths under an unlimited object budget: the document deadline ends it, at the first check past
+    it (the clock advancing 1 s a read; reads: the start, the first page, then every 512 objects)."""
+    reader_clock.step = 1.0
+    unlimited = Limits(max_page_objects=10**9, parse_timeout=5)
+    with pytest.raises(UnreadableFile, match="处理超时（读取超过 5 秒）"):
         parse_bytes(form_fanout(20), "slow.pdf", limits=unlimited)
+    assert reader_clock.reads == 7
 
 
-def test_reading_a_workbook_stops_at_the_deadline() -> None:
+def test_reading_a_workbook_stops_at_the_deadline(reader_clock: ManualClock) -> None:
+    reader_clock.step = 1.0
     with pytest.raises(UnreadableFile, match="处理超时"):
-        parse_bytes(by_name()["million-rows.xlsx"].data, "slow.xlsx", limits=Limits(parse_timeout=0.001))
+        parse_bytes(by_name()["million-rows.xlsx"].data, "slow.xlsx", limits=Limits(parse_timeout=3))
+    assert reader_clock.reads == 5
 
 
 def test_the_object_budget_of_a_page_is_configurable() -> None:

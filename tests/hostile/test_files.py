@@ -1,6 +1,6 @@
 """Every hostile single file of the corpus, through the library, the CLI and the API: refused with its
-reason (or read up to a limit, saying so), within 10 s, in a process that stays under 500 MB, leaving no
-temporary file and leaking nothing of the server's own files."""
+reason (or read up to a limit, saying so), within a bounded amount of work, in a process that stays under
+500 MB, leaving no temporary file and leaking nothing of the server's own files."""
 
 from __future__ import annotations
 

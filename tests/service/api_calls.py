@@ -52,7 +52,8 @@ def multipart(fields: dict[str, str], data: bytes, filename: str) -> tuple[bytes
 
 
 def post_file(client: FlaskClient, url: str, data: bytes, filename: str, **fields: str) -> tuple[Any, float]:
-    """POST ``data`` as the ``file`` field; the response and the seconds it took."""
+    """POST ``data`` as the ``file`` field; the response and the seconds it took (for a person reading a
+    failure: no test asserts a duration, which depends on how busy the machine is)."""
     body, content_type = multipart(fields, data, filename)
     started = time.monotonic()
     response = client.post(url, data=body, content_type=content_type)
@@ -70,8 +71,9 @@ def assert_problem(response: Any, status: int, slug: str) -> dict[str, Any]:
     return body
 
 
-def wait_done(client: FlaskClient, location: str, timeout: float = 60.0) -> dict[str, Any]:
-    """The job at ``location`` once it is done or failed (AssertionError after ``timeout`` seconds)."""
+def wait_done(client: FlaskClient, location: str, timeout: float = 600.0) -> dict[str, Any]:
+    """The job at ``location`` once it is done or failed. ``timeout`` only guards against a hang (far beyond
+    any busy machine); no test asserts how long a job takes."""
     deadline = time.monotonic() + timeout
     body: dict[str, Any] = {}
     while time.monotonic() < deadline:

@@ -18,6 +18,7 @@ import pytest
 from service.jobs import JobNotFound, JobNotReady, JobRunner, get_job, job_result, job_status, submit_bundle
 from service.jobstore import FileRow, JobStore
 from service.settings import Settings
+from tests.clocks import ManualClock
 from tests.extractor.bundles import make_zip, unit_record
 from tests.service.bundles.fixtures import docx, word_only_bundle
 
@@ -112,11 +113,14 @@ def test_concurrency_limits_running_jobs_on_the_host(tmp_path):
 
 
 def test_an_expired_lease_is_resumed_then_failed_with_the_reason(tmp_path):
-    store = JobStore(tmp_path / "jobs.sqlite3")
+    clock = ManualClock()
+    store = JobStore(tmp_path / "jobs.sqlite3", clock=clock)
     job_id = store.create("bundle", "b.zip", b"PK", {})
-    store.claim("dead-1", lease_s=0.01, concurrency=1)
+    store.claim("dead-1", lease_s=30, concurrency=1)
     assert store.set_files(job_id, "dead-1", [FileRow(0, "a.docx", "parsed")], total=1)
-    time.sleep(0.05)
+    clock.advance(30)
+    assert store.recover(max_attempts=2) == [], "a lease holds until its last second"
+    clock.advance(0.5)
     assert store.recover(max_attempts=2) == [(job_id, "queued")]
     job = store.get(job_id)
     assert job.status == "queued" and job.owner is None and "处理中断" in job.notes[0]
@@ -124,8 +128,8 @@ def test_an_expired_lease_is_resumed_then_failed_with_the_reason(tmp_path):
     # the dead runner cannot write any more
     assert not store.update_files(job_id, "dead-1", [FileRow(0, "a.docx", "parsed")], done=1)
     assert not store.finish(job_id, "dead-1", b"{}", b"PK")
-    store.claim("dead-2", lease_s=0.01, concurrency=1)
-    time.sleep(0.05)
+    store.claim("dead-2", lease_s=30, concurrency=1)
+    clock.advance(31)
     assert store.recover(max_attempts=2) == [(job_id, "failed")]
     job = store.get(job_id)
     assert job.status == "failed" and job.attempts == 2 and job.finished_at is not None
@@ -134,14 +138,17 @@ def test_an_expired_lease_is_resumed_then_failed_with_the_reason(tmp_path):
 
 
 def test_a_live_lease_is_left_alone_and_heartbeats_extend_it(tmp_path):
-    store = JobStore(tmp_path / "jobs.sqlite3")
+    clock = ManualClock()
+    store = JobStore(tmp_path / "jobs.sqlite3", clock=clock)
     job_id = store.create("bundle", "b.zip", b"PK", {})
-    store.claim("alive", lease_s=0.3, concurrency=1)
-    for _ in range(4):
-        time.sleep(0.1)
-        assert store.heartbeat(job_id, "alive", lease_s=0.3)
+    store.claim("alive", lease_s=30, concurrency=1)
+    for _ in range(4):  # 80 s in all: past the first lease, alive thanks to each renewal
+        clock.advance(20)
+        assert store.heartbeat(job_id, "alive", lease_s=30)
         assert store.recover(max_attempts=1) == []
-    assert not store.heartbeat(job_id, "someone-else", lease_s=0.3)
+    assert not store.heartbeat(job_id, "someone-else", lease_s=30)
+    clock.advance(31)
+    assert store.recover(max_attempts=1) == [(job_id, "failed")]
 
 
 def test_finished_jobs_are_deleted_after_the_retention_time(tmp_path):
@@ -195,7 +202,8 @@ def start_runner(tmp_path: Path, **env: str) -> subprocess.Popen:
     )
 
 
-def wait_for(predicate, timeout: float = 60.0, step: float = 0.05):
+def wait_for(predicate, timeout: float = 600.0, step: float = 0.05):
+    """``predicate()`` once it is true, polled; ``timeout`` only guards against a hang."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
@@ -220,11 +228,11 @@ def kill_mid_job(tmp_path: Path, max_attempts: str) -> tuple[str, JobStore]:
     return job_id, store
 
 
-def run_next_runner(tmp_path, store, job_id: str, *, max_attempts: str, timeout: float):
+def run_next_runner(tmp_path, store, job_id: str, *, max_attempts: str):
     """Start a new runner on the same data directory; the job once it has ended (the runner stopped)."""
     runner = start_runner(tmp_path, ITBFORMS_JOB_MAX_ATTEMPTS=max_attempts)
     try:
-        return wait_for(lambda: (j := store.get(job_id)).status in ("done", "failed") and j, timeout=timeout)
+        return wait_for(lambda: (j := store.get(job_id)).status in ("done", "failed") and j)
     finally:
         runner.send_signal(signal.SIGTERM)
         runner.wait(30)
@@ -233,7 +241,7 @@ def run_next_runner(tmp_path, store, job_id: str, *, max_attempts: str, timeout:
 @pytest.mark.xdist_group("job-runner-kill")
 def test_a_killed_runner_s_job_is_finished_by_the_next_runner(tmp_path):
     job_id, store = kill_mid_job(tmp_path, max_attempts="2")
-    job = run_next_runner(tmp_path, store, job_id, max_attempts="2", timeout=120)
+    job = run_next_runner(tmp_path, store, job_id, max_attempts="2")
     assert job.status == "done", job.error
     assert job.attempts == 2 and "处理中断" in job.notes[0] and "已重新排队" in job.notes[0]
     assert (job.done, job.total) == (150, 150) and {f.status for f in job.files} == {"parsed"}
@@ -244,7 +252,7 @@ def test_a_killed_runner_s_job_is_finished_by_the_next_runner(tmp_path):
 @pytest.mark.xdist_group("job-runner-kill")
 def test_a_killed_runner_s_job_fails_with_the_reason_when_out_of_attempts(tmp_path):
     job_id, store = kill_mid_job(tmp_path, max_attempts="1")
-    job = run_next_runner(tmp_path, store, job_id, max_attempts="1", timeout=60)
+    job = run_next_runner(tmp_path, store, job_id, max_attempts="1")
     assert job.status == "failed" and job.attempts == 1
     assert job.error.startswith("处理中断（服务重启或处理进程被终止），已处理 1 次仍未完成")
     assert store.result(job_id, "report") is None

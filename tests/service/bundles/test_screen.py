@@ -263,7 +263,7 @@ def test_a_pdf_whose_code_was_misread_still_joins_its_word_file():
 def test_comparison_is_on_normalised_values():
     a = unit_record(1)
     b = unit_record(1)
-    b["applicant"]["name"] = " 测试单位001 检测中心 "  # spaces a PDF line break leaves
+    b["applicant"]["name"] = " 测试单位 001 检测中心 "  # spacing beside CJK: a font metric in print
     b["applicant"]["address"] = a["applicant"]["address"].replace("1688", "１６８８")  # full-width digits
     b["applicant"]["staff_total"] = Decimal("186.0")
     b["platform"]["service_scopes"] = list(reversed(a["platform"]["service_scopes"]))
@@ -278,4 +278,17 @@ def test_comparison_is_on_normalised_values():
     )
     assert all(f.startswith(f"performance.cases.{n - 1}.") for f in fields[1:])
     assert differences[1]["values"][1]["value"] == "（空）"
-    assert normalise("１２ 3") == normalise("123") and normalise([1, 2]) == normalise([Decimal("2.0"), 1])
+    assert normalise([1, 2]) == normalise([Decimal("2.0"), 1])
+
+
+def test_spacing_alone_is_no_difference_but_a_space_between_digits_is():
+    a = unit_record(1)
+    b = unit_record(1)
+    a["performance"]["cases"][1]["client"] = "江苏省内 46 家机床用户企业"
+    b["performance"]["cases"][1]["client"] = "江苏省内46家机床用户企业"
+    a["applicant"]["address"] = "南京市 1688 号"
+    b["applicant"]["address"] = "南京市 16 88 号"
+    fa, fb = FileOutcome(0, "a.docx", kind="docx"), FileOutcome(1, "a.pdf", kind="pdf")
+    differences = compare_records(ANNEX1, a, b, fa, fb)
+    assert [d["field"] for d in differences] == ["applicant.address"]
+    assert [v["value"] for v in differences[0]["values"]] == ["南京市 1688 号", "南京市 16 88 号"]
