@@ -1,6 +1,6 @@
 """附件1 工业和信息化部产业技术基础公共服务平台申报书 — the application form, as data.
 
-Mirrors ``shared/spec/annex1.md`` row by row. Edit here to change a label, add a field or an option.
+Mirrors ``docs/spec/annex1.md`` row by row. Edit here to change a label, add a field or an option.
 """
 
 from forms import options as opt

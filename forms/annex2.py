@@ -1,6 +1,6 @@
 """附件2 产业技术基础公共服务平台年度运行情况表 — the annual report, as data.
 
-Mirrors ``shared/spec/annex2.md``. ``report_year`` is the year N reported on; the report is due by
+Mirrors ``docs/spec/annex2.md``. ``report_year`` is the year N reported on; the report is due by
 31 March of N+1 (第十六条).
 """
 

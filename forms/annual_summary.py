@@ -1,4 +1,4 @@
-"""The 年度运行情况汇总表 as data (``shared/spec/annual-summary.md``): its sheets, the record paths of its
+"""The 年度运行情况汇总表 as data (``docs/spec/annual-summary.md``): its sheets, the record paths of its
 columns, the evaluators' columns, and the one rule that turns a platform's check results into its 年度核查.
 
 The workbook writer (``templates.annual_summary``) and the readers that take a filled copy back

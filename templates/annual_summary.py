@@ -1,4 +1,4 @@
-"""The 年度运行情况汇总表 workbook (``shared/spec/annual-summary.md``), built from a bundle's annual units.
+"""The 年度运行情况汇总表 workbook (``docs/spec/annual-summary.md``), built from a bundle's annual units.
 
 Sheets: ``汇总`` (title, ``报送单位（盖章）：…`` line, two frozen header rows, one row per platform, the
 年度核查 cell coloured), ``核查明细`` (every check result), ``解析问题`` (files not used, fields missing or

@@ -1,4 +1,4 @@
-"""The regulation's checks (``shared/spec/rules.md``) on a typed record: V- (well-formed data, both
+"""The regulation's checks (``docs/spec/rules.md``) on a typed record: V- (well-formed data, both
 forms), E- (eligibility of an application, 第五、六、十九、二十条) and A- (annual report, 第六、十六、十七、
 十九条).
 

@@ -1,6 +1,6 @@
 """Check results, the report that gathers them, its verdict and its renderings (JSON-ready dict, text).
 
-The one verdict rule (``shared/spec/rules.md``), the same on every face — CLI text, JSON, pages, workbooks:
+The one verdict rule (``docs/spec/rules.md``), the same on every face — CLI text, JSON, pages, workbooks:
 
 - a V- error makes the fields it names unreadable, and the E-/A- checks that need them are undecided
   (``run_checks`` settles that before the verdict is taken);

@@ -1,4 +1,4 @@
-"""The regulation's checks as data: one row per rule id of ``shared/spec/rules.md``.
+"""The regulation's checks as data: one row per rule id of ``docs/spec/rules.md``.
 
 Each ``Rule`` carries its article (exactly as rules.md prints it), severity, the forms it applies to, the
 fields it reads and its Chinese message templates (``str.format`` templates keyed ``passed`` / ``failed``

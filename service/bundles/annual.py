@@ -1,4 +1,4 @@
-"""The annual reports of a bundle (``shared/spec/annual-summary.md``): the parsed 年度运行情况表 files
+"""The annual reports of a bundle (``docs/spec/annual-summary.md``): the parsed 年度运行情况表 files
 grouped per platform (same 统一社会信用代码, as the applications), each platform's record checked (V- and
 A-, with the received date, and A-CARRY against last year's report when one is given), its 年度核查, and
 the statistics.

@@ -18,16 +18,6 @@ _SECTION = re.compile(r"^## .*?`(\w+)`")
 _COLUMN = re.compile(r"\b([a-z][a-z_]*) ([^\sa-z(,|]+)")
 _RULE_ROW = re.compile(r"^\| ([VEA]-[A-Z]+) \| ([^|]*) \|")
 
-#: Where forms/ still follows the previous spec: issue 15 (branch rules) brings these to docs/spec. Each is
-#: a strict xfail, so that it fails once forms/ matches: then delete it here.
-PENDING = pytest.mark.xfail(strict=True, reason="forms/ follows the new spec with issue 15 (branch rules)")
-PENDING_FIELDS = frozenset(
-    {"platform.head_name", "platform.head_title", "header.platform_head", "changes.serious_impact"}
-)
-PENDING_LABELS = frozenset({"applicant.removed_within_3y"})
-PENDING_REQUIRED = frozenset({"cover.recommender", "applicant.site_area"})
-PENDING_RULES = frozenset({"V-SINCE", "E-SITE", "A-YEAR", "A-SERVICE", "A-CARRY"})
-
 
 def contract(name: str) -> str:
     """The hand-kept text of ``docs/spec/<name>``: everything before the part generated from forms/."""
@@ -88,27 +78,26 @@ def spec_fields(name: str) -> dict[str, str]:
     return {path: row.label for path, row in spec_rows(name).items()}
 
 
-def _spec_field_cases(pending: frozenset[str]) -> list:
-    cases = []
-    for form, spec in [(ANNEX1, "annex1.md"), (ANNEX2, "annex2.md")]:
-        for path, row in spec_rows(spec).items():
-            marks = [PENDING] if path in pending else []
-            cases.append(pytest.param(form, path, row, marks=marks, id=f"{form.id}-{path}"))
-    return cases
+def _spec_field_cases() -> list:
+    return [
+        pytest.param(form, path, row, id=f"{form.id}-{path}")
+        for form, spec in [(ANNEX1, "annex1.md"), (ANNEX2, "annex2.md")]
+        for path, row in spec_rows(spec).items()
+    ]
 
 
 def test_the_spec_tables_are_read_whole():
     assert len(spec_fields("annex1.md")) > 60 and len(spec_fields("annex2.md")) > 50
 
 
-@pytest.mark.parametrize(("form", "path", "row"), _spec_field_cases(PENDING_FIELDS | PENDING_LABELS))
+@pytest.mark.parametrize(("form", "path", "row"), _spec_field_cases())
 def test_every_spec_field_is_defined_with_its_label(form, path, row):
     field = form.field(path)
     printed = row.label.split(" — ")[0] if path.startswith("declaration.") else row.label
     assert printed.replace(" ", "") in field.label.replace(" ", ""), (path, row.label, field.label)
 
 
-@pytest.mark.parametrize(("form", "path", "row"), _spec_field_cases(PENDING_FIELDS | PENDING_REQUIRED))
+@pytest.mark.parametrize(("form", "path", "row"), _spec_field_cases())
 def test_every_spec_field_has_its_type_unit_and_required_flag(form, path, row):
     field = form.field(path)
     if row.type is not None:
@@ -152,7 +141,7 @@ def spec_rules() -> dict[str, str]:
 
 def _rule_cases() -> list:
     ids = dict.fromkeys([*spec_rules(), *RULES])
-    return [pytest.param(i, marks=[PENDING] if i in PENDING_RULES else [], id=i) for i in ids]
+    return [pytest.param(i, id=i) for i in ids]
 
 
 def test_the_rule_tables_are_read_whole():
