@@ -93,7 +93,7 @@ def test_leaving_with_unsaved_changes_asks_first(page: Page, server: str) -> Non
         dialog.dismiss()
 
     page.once("dialog", stay)
-    page.get_by_role("link", name="批量审核").click()
+    page.get_by_role("link", name="上传解析").click()
     assert asked == ["beforeunload"]  # and dismissed: the typing is still there
     expect(page).to_have_url(server + "/fill/annex2")
     expect(field(page, "header.platform_name")).to_have_value("工业产品质量可靠性试验检测公共服务平台")
@@ -102,8 +102,8 @@ def test_leaving_with_unsaved_changes_asks_first(page: Page, server: str) -> Non
         page.get_by_role("button", name="保存草稿").click()
     more: list[Dialog] = []
     page.on("dialog", lambda dialog: more.append(dialog))
-    page.get_by_role("link", name="批量审核").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("批量审核")
+    page.get_by_role("link", name="上传解析").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("上传解析")
     assert more == []
 
 
