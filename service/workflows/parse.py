@@ -4,6 +4,7 @@ either a JSON record or a filled document (the one source detection of pre-filli
 from __future__ import annotations
 
 from extractor import ParseResult, parse_bytes
+from extractor.errors import UnsupportedFile
 from extractor.settings import DEFAULT_LIMITS, Limits
 from forms.checks import run_checks
 from forms.model import FormDef
@@ -42,7 +43,12 @@ def read_source(
     if _is_json(data, filename):
         return decode_record(data, max_bytes=max_record_bytes, form=form, source=filename)
     form_id = form.id if isinstance(form, FormDef) else form
-    parsed = parse(data, filename, form=form_id, limits=limits)
+    try:
+        parsed = parse(data, filename, form=form_id, limits=limits)
+    except UnsupportedFile as exc:  # the sources this function takes are the documents and a JSON record
+        if "请上传" not in exc.reason:
+            raise
+        raise UnsupportedFile(exc.file, f"{exc.reason}，或 JSON 记录（.json）", english=exc.english) from None
     return LoadedRecord(parsed.definition, parsed.record, parsed.problems)
 
 

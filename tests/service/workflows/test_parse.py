@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from extractor.errors import UnsupportedFile
 from forms.errors import RecordError
 from forms.records import load_record
 from service.workflows import parse, read_source
@@ -42,3 +43,12 @@ def test_an_expected_form_is_held_to(annex1_docx: bytes) -> None:
     record = json.dumps(read_example("annex1.json")).encode()
     with pytest.raises(RecordError, match="annex2"):
         read_source(record, "上年.json", max_record_bytes=1 << 20, form="annex2")
+
+
+def test_an_unknown_source_is_told_it_may_also_be_a_json_record() -> None:
+    """The pre-fill source takes a JSON record too, so the refusal lists it beside the documents."""
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    with pytest.raises(UnsupportedFile) as caught:
+        read_source(png, "上年.png", max_record_bytes=1 << 20)
+    message = str(caught.value)
+    assert message.startswith("上年.png：") and "Word" in message and "JSON 记录" in message
