@@ -63,6 +63,9 @@ MESSAGES: dict[str, str] = {
     "conflict": "{label}：文件中有不一致的多个值（{raw}，位置：{places}），未采用任何一个，请核对",
     "ambiguous_label": "栏目“{raw}”可能对应多个字段（{paths}），未读取其内容",
     "undecodable_value": "{label}：文字无法解码（字体无法解码）：{raw}",
+    "invisible_text": (
+        "{label}：含不可见文字（{raw}：隐藏、极小、与背景同色、已删除或在页面之外），未计入所填的值，请核对"
+    ),
     "scanned_page": "第 {pages} 页为扫描件/无文本层，其中的内容无法读取，请提供可复制文字的 PDF 或 Word 文件",
     "undecodable_font": "第 {pages} 页的字体无法解码（字体无法解码），内容可能缺失或错误，请提供 Word 文件",
     "pages_truncated": "文件共 {total} 页，超过 {limit} 页的上限，只读取了前 {limit} 页",

@@ -111,8 +111,9 @@ class _Metric:
 @dataclass
 class Candidates:
     """What the candidates stage found, for the resolution stage: each value read per field path (and
-    per row of a repeating table), where each table was, the fields whose labels were seen, and the
-    problems met while reading (ambiguous labels)."""
+    per row of a repeating table), where each table was, the fields whose labels were seen, the
+    problems met while reading (ambiguous labels), and the text no reader sees at each place that has some
+    (``Cell.unseen``, ``Paragraph.unseen``), for the resolution stage to report on the field read there."""
 
     form: FormDef
     values: dict[str, list[Candidate]]
@@ -120,6 +121,7 @@ class Candidates:
     table_where: dict[str, Where]
     seen: set[str]
     problems: list[Problem]
+    unseen: dict[Where, str] = field(default_factory=dict)
 
 
 _AMBIGUOUS = object()
@@ -658,10 +660,31 @@ def _span(cell: Cell) -> Iterable[int]:
     return range(cell.col, cell.last_col + 1)
 
 
+def _unseen(doc: SourceDoc) -> dict[Where, str]:
+    """The places of ``doc`` holding text no reader sees, keyed as the collector names where it read."""
+    out: dict[Where, str] = {}
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            if block.unseen:
+                out[Where(doc.file, page=block.page, paragraph=block.index)] = block.unseen
+            continue
+        for cell in block.cells():
+            if cell.unseen:
+                where = Where(doc.file, cell.page or block.page, block.index, cell.row, cell.col, block.name)
+                out[where] = cell.unseen
+    return out
+
+
 def collect(doc: SourceDoc, form: FormDef) -> Candidates:
     """The candidates stage: every value ``doc`` holds for a field of ``form``, read by label."""
     collector = _Collector(doc, form)
     collector.run()
     return Candidates(
-        form, collector.values, collector.rows, collector.table_where, collector.seen, collector.problems
+        form,
+        collector.values,
+        collector.rows,
+        collector.table_where,
+        collector.seen,
+        collector.problems,
+        _unseen(doc),
     )
