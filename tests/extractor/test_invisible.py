@@ -11,6 +11,7 @@ import pytest
 from extractor import parse_bytes
 from extractor.docx import read_docx
 from tests.extractor.ooxml import docx_bytes, p, t, tbl, tc, tr
+from tests.extractor.pdfs import pdf_drawn
 
 
 def run(text: str, props: str) -> str:
@@ -82,3 +83,54 @@ def test_the_reader_keeps_the_unseen_text_beside_the_paragraph_and_the_cell():
     assert (para.text, para.unseen) == ("平台名称：某平台", "（内部）")
     assert (table.rows[0][1].text, table.rows[0][1].unseen) == ("新名", "旧名")
     assert table.rows[0][0].unseen == ""
+
+
+def retyped_pdf(hidden: tuple[float, float, str, str], *, fills=()) -> bytes:
+    """A re-typed application printed by another program: a title, a heading and a ruled two-column
+    table whose 从业人员总数 cell reads 186, with ``hidden`` drawn as well."""
+    texts = [
+        (60, 740, "产业技术基础公共服务平台申报书", ""),
+        (60, 716, "平台名称：某某平台", ""),
+        (60, 690, "一、申报单位基本情况", ""),
+        (56, 666, "单位名称", ""),
+        (256, 666, "某某检测技术有限公司", ""),
+        (56, 646, "从业人员总数（人）", ""),
+        (266, 646, "186", ""),
+        hidden,
+    ]
+    rules = [(50, 680, 450, 680), (50, 660, 450, 660), (50, 640, 450, 640)]
+    rules += [(x, 640, x, 680) for x in (50, 250, 450)]
+    return pdf_drawn(texts, rules, list(fills))
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        (257, 646, "1", "3 Tr"),
+        (257, 646, "1", "7 Tr"),
+        (257, 646, "1", "1 g"),
+        (257, 646, "1", "1 1 1 rg"),
+        (257, 646, "1", "0 0 0 0 k"),
+        (257, 646, "1", "/F1 0.4 Tf"),
+    ],
+    ids=["render-3", "render-7", "white-gray", "white-rgb", "white-cmyk", "tiny"],
+)
+def test_pdf_text_no_reader_sees_is_left_out_of_the_cell_and_reported(hidden):
+    result = parse_bytes(retyped_pdf(hidden), "另一排版.pdf", form="annex1")
+    assert result.record["applicant"]["staff_total"] == 186
+    (problem,) = invisible(result)
+    assert (problem.field, problem.raw) == ("applicant.staff_total", "1")
+
+
+def test_pdf_text_outside_the_page_box_is_left_out_of_its_line():
+    result = parse_bytes(retyped_pdf((640, 716, "（旧）", "")), "出界.pdf", form="annex1")
+    assert result.record["cover"]["platform_name"] == "某某平台"
+    (problem,) = invisible(result)
+    assert (problem.field, problem.raw) == ("cover.platform_name", "（旧）")
+
+
+def test_white_text_on_a_dark_filled_box_is_visible():
+    shaded = retyped_pdf((257, 646, "1", "1 g"), fills=[(251, 641, 198, 18, "0.2 g")])
+    result = parse_bytes(shaded, "深底白字.pdf", form="annex1")
+    assert result.record["applicant"]["staff_total"] == 1186
+    assert invisible(result) == []
