@@ -155,16 +155,22 @@ def _lines(chars: Sequence[dict[str, Any]]) -> list[_Line]:
     return lines
 
 
-def _cell_text(lines: list[_Line]) -> str:
+def _cell_text(lines: list[_Line], border: float | None = None) -> str:
+    """A cell's lines as its text: wrapped lines joined, paragraphs kept apart. A line of digits that ends
+    well before the cell's right ``border`` was not wrapped: the digits on the next line are another number
+    (``5000`` / ``6000``), not its continuation (a USCC wrapped in a narrow cell fills the line)."""
     if not lines:
         return ""
     right = max(line.x1 for line in lines)
     text = lines[0].text
     for prev, line in zip(lines, lines[1:], strict=False):
         short = right - prev.x1 > SHORT_LINE_EMS * prev.size
+        unwrapped = border is not None and border - prev.x1 > SHORT_LINE_EMS * prev.size
         if prev.trailing_space:  # broken at a space (LibreOffice prints the space that ends the line)
             text += " " + line.text
         elif short and is_cjk(line.text[0]):
+            text += "\n" + line.text
+        elif unwrapped and prev.text[-1].isdigit() and line.text[0].isdigit():
             text += "\n" + line.text
         else:
             text = join_wrapped([text, line.text])
@@ -229,7 +235,7 @@ def _page_table(
                 into[owner].append(ch)
     cells = []
     for n, (r, c, rowspan, colspan) in enumerate(placed):
-        text = _cell_text(_lines(members[n]))
+        text = _cell_text(_lines(members[n]), bboxes[n][2])
         cells.append(
             Cell(
                 text=text,

@@ -62,6 +62,7 @@ MESSAGES: dict[str, str] = {
     "not_found": "{label}：文件中未找到此栏目",
     "conflict": "{label}：文件中有不一致的多个值（{raw}，位置：{places}），未采用任何一个，请核对",
     "ambiguous_label": "栏目“{raw}”可能对应多个字段（{paths}），未读取其内容",
+    "several_values": "{label}：一个栏目中填写了多个值（{values}），未采用任何一个，请核对",
     "undecodable_value": "{label}：文字无法解码（字体无法解码）：{raw}",
     "invisible_text": (
         "{label}：含不可见文字（{raw}：隐藏、极小、与背景同色、已删除或在页面之外），未计入所填的值，请核对"

@@ -42,8 +42,20 @@ TOTAL_ROWS = frozenset({"合计", "小计", "总计", "总计合计", "以下空
 _COLON = re.compile(r"[:：]")
 _GAP = re.compile(r"\s{2,}|\t|\u3000+")
 _FILL = re.compile(r"[_＿]+")
-#: Places left for a seal or a signature: ``（盖章）``, ``(签字)`` … are no value.
-_SEAL = re.compile(r"[（(]\s*(盖\s*章|签\s*字|签\s*章|签\s*名|公\s*章)\s*[)）]")
+#: Places left for a seal, a signature or a date — a signer's line ``推荐单位（盖章）``, ``（盖章）``,
+#: ``(签字)``, ``签字：`` with nothing after it on its line, ``年  月  日`` with blanks — are labels printed
+#: on the form, never part of a value.
+_SIGN = r"(?:盖\s*章|签\s*字|签\s*章|签\s*名|公\s*章)"
+_SIGNER = r"[^\n，。、；！？,.;!?]{0,12}?(?:单位|代表人|负责人|机构|部门)"
+_BLANK = r"[ \t\u3000]*"
+_PLACEHOLDER = re.compile(
+    rf"^{_BLANK}{_SIGNER}{_BLANK}(?:[（(]\s*{_SIGN}\s*[)）]|{_SIGN}\s*[:：]){_BLANK}$"  # 推荐单位（盖章）
+    rf"|[（(]\s*{_SIGN}\s*[)）]"  # （签字）
+    rf"|{_SIGN}\s*[:：]{_BLANK}(?=\n|$)"  # 签字：
+    rf"|^{_BLANK}日\s*期\s*[:：]{_BLANK}$"  # 日期：
+    rf"|(?<![\d〇一二三四五六七八九十]){_BLANK}年[ \t\u3000]+月[ \t\u3000]+日",  # 年  月  日
+    re.MULTILINE,
+)
 
 
 @dataclass(frozen=True)
@@ -389,7 +401,7 @@ class _Collector:
                 prev = values[key]
                 values[key] = Candidate(f"{text_of(prev.raw)} {cell.text}".strip(), prev.where, prev.percent)
             else:
-                values[key] = Candidate(cell.raw, self._where(t, cell), cell.percent)
+                values[key] = Candidate(_unplaceholder(cell.raw), self._where(t, cell), cell.percent)
         if all(is_empty(c.raw) for c in values.values()):
             return
         first = next((c.text.strip() for c in row if c.text.strip()), "")
@@ -586,7 +598,7 @@ class _Collector:
     def add(self, match: LabelMatch, raw: Any, where: Where, *, percent: bool = False) -> None:
         self.seen.add(match.path)
         if isinstance(raw, str):
-            raw = raw.strip()
+            raw = _unplaceholder(raw).strip()
         if is_empty(raw):
             return
         self.values.setdefault(match.path, []).append(Candidate(raw, where, percent))
@@ -653,7 +665,23 @@ def text_of(raw: Any) -> str:
 
 def _clean(value: str) -> str:
     """A value written on a line: underscores of the blank, seal places and surrounding spaces removed."""
-    return _SEAL.sub(" ", _FILL.sub(" ", value)).strip()
+    return _without_places(_FILL.sub(" ", value)).strip()
+
+
+def _without_places(text: str) -> str:
+    """``text`` with its placeholders blanked (twice: ``日期：  年 月 日`` is a place once its date is)."""
+    return _PLACEHOLDER.sub(" ", _PLACEHOLDER.sub(" ", text))
+
+
+def _unplaceholder(raw: Any) -> Any:
+    """A value without the seal, signature and date places printed around it (``同意推荐。\n（盖章）``)."""
+    if not isinstance(raw, str):
+        return raw
+    blanked = _FILL.sub(" ", raw)
+    if not _PLACEHOLDER.search(blanked):
+        return raw
+    lines = (line.strip() for line in _without_places(blanked).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _span(cell: Cell) -> Iterable[int]:
