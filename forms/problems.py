@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from enum import StrEnum
+from string import Formatter
 from typing import Any
 
 
@@ -75,6 +76,13 @@ MESSAGES: dict[str, str] = {
 }
 
 
+class _Blank(dict[str, Any]):
+    """Template values where a missing name reads as empty."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with, or unsure about, one value."""
@@ -87,12 +95,19 @@ class Problem:
 
     @property
     def message(self) -> str:
+        """The code's template filled from the label, the raw text and the params. A parameter its producer
+        did not give reads as empty rather than as ``{name}`` (``missing_params`` lets tests catch it)."""
         template = MESSAGES.get(self.code, self.code)
-        values = {"label": self.field or "", "raw": self.raw, **self.params}
-        try:
-            return template.format(**values)
-        except (KeyError, IndexError):
-            return template
+        return template.format_map(_Blank(self._values()))
+
+    def missing_params(self) -> set[str]:
+        """The names the message template uses that this problem does not give."""
+        given = self._values()
+        used = {name for _, name, _, _ in Formatter().parse(MESSAGES.get(self.code, "")) if name}
+        return {name for name in used if given.get(name) is None}
+
+    def _values(self) -> dict[str, Any]:
+        return {"label": self.field or "", "raw": self.raw, **self.params}
 
     def at(self, field_path: str, **params: Any) -> Problem:
         """The same problem placed on a field (normalisers do not know where their text came from)."""

@@ -88,6 +88,7 @@ class _Resolution:
             return None, None
         readings: list[tuple[Candidate, Any, str | None, Problem | None]] = []
         for cand in cands:
+            self._invisible(path, f.label, cand)
             if isinstance(cand.raw, str) and "(cid:" in cand.raw:
                 unreadable = Problem("undecodable_value", Severity.ERROR, path, cand.raw, {"label": f.label})
                 readings.append((cand, None, None, unreadable))
@@ -117,8 +118,6 @@ class _Resolution:
                     reported.code, Severity.WARN, reported.field, reported.raw, reported.params
                 )
             self.problems.append(reported)
-        for cand in cands:
-            self._invisible(path, f.label, cand)
         if not good:
             provenance[path] = readings[0][0].where.to_dict()
             return None, None
