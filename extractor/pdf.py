@@ -201,6 +201,9 @@ class _PageTable:
     bottom: float
     page: int
     last_page: int = 0
+    #: per cell (same order): its last printed line runs to the cell's right edge — its text may go on
+    #: past a page break (a row the break cut, whose every column continues on the next page)
+    open: list[bool] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.last_page = self.last_page or self.page
@@ -233,9 +236,12 @@ def _page_table(
             owner = grid.get((r, c))
             if owner is not None:
                 into[owner].append(ch)
-    cells = []
+    cells: list[Cell] = []
+    opened: list[bool] = []
     for n, (r, c, rowspan, colspan) in enumerate(placed):
-        text = _cell_text(_lines(members[n]), bboxes[n][2])
+        lines = _lines(members[n])
+        text = _cell_text(lines, bboxes[n][2])
+        full = bool(lines) and bboxes[n][2] - lines[-1].x1 <= SHORT_LINE_EMS * lines[-1].size
         cells.append(
             Cell(
                 text=text,
@@ -248,8 +254,9 @@ def _page_table(
                 unseen=_unseen_text(hidden[n]),
             )
         )
-    cells.sort(key=lambda cell: (cell.row, cell.col))
-    return _PageTable(cells, xs, ys[0], ys[-1], page)
+        opened.append(full)
+    order = sorted(range(len(cells)), key=lambda i: (cells[i].row, cells[i].col))
+    return _PageTable([cells[i] for i in order], xs, ys[0], ys[-1], page, open=[opened[i] for i in order])
 
 
 def _unseen_text(chars: Sequence[dict[str, Any]]) -> str:
@@ -305,6 +312,8 @@ def _stitch(first: _PageTable, more: _PageTable) -> None:
         xs = _cluster(first.xs + more.xs)
         _regrid(first, xs)
         _regrid(more, xs)
+    is_open = {id(c): o for c, o in zip(first.cells, first.open, strict=True)}
+    is_open.update((id(c), o) for c, o in zip(more.cells, more.open, strict=True))
     head_rows = _rows(first.cells)
     cont_rows = _rows(more.cells)
     repeated = 0  # header rows repeated on the new page (a title row and a column header row, say)
@@ -318,8 +327,9 @@ def _stitch(first: _PageTable, more: _PageTable) -> None:
     if head_rows and cont_rows:
         split = cont_rows[0]
         first_cell = next((c for c in split if c.col == 0), None)
-        if (first_cell is None or not first_cell.text.strip()) and any(c.text.strip() for c in split):
-            last = {c.col: c for c in head_rows[-1]}
+        last = {c.col: c for c in head_rows[-1]}
+        cut = all(is_open.get(id(last[c.col]), False) for c in split if c.text.strip() and c.col in last)
+        if (first_cell is None or not first_cell.text.strip() or cut) and any(c.text.strip() for c in split):
             joined = {}
             for cell in split:
                 target = last.get(cell.col)
@@ -327,6 +337,7 @@ def _stitch(first: _PageTable, more: _PageTable) -> None:
                     break
                 text = join_wrapped([target.text, cell.text])
                 joined[cell.col] = replace(target, text=text, checked=checkbox_states(text))
+                is_open[id(joined[cell.col])] = is_open.get(id(cell), False)
             else:  # every piece has a cell above it: one row split by the page break
                 last_ids = {id(c) for c in head_rows[-1]}
                 first.cells = [joined.get(c.col, c) if id(c) in last_ids else c for c in first.cells]
@@ -335,7 +346,10 @@ def _stitch(first: _PageTable, more: _PageTable) -> None:
         cont_rows[0][0].row if cont_rows else 0
     )
     for row in cont_rows:
-        first.cells.extend(replace(c, row=c.row + offset) for c in row)
+        for c in row:
+            first.cells.append(replace(c, row=c.row + offset))
+            is_open[id(first.cells[-1])] = is_open.get(id(c), False)
+    first.open = [is_open.get(id(c), False) for c in first.cells]
     first.bottom = more.bottom
     first.last_page = more.page
 
