@@ -141,6 +141,23 @@ def display_name(raw: str) -> tuple[str, bool]:
     return "/".join(parts), unsafe
 
 
+#: Parts that make a zip container an office document rather than a bundle of files, with its name.
+_OFFICE_PARTS = (
+    ("word/document.xml", "Word 文档（.docx）"),
+    ("xl/workbook.xml", "Excel 工作簿（.xlsx）"),
+    ("ppt/presentation.xml", "PowerPoint 演示文稿（.pptx）"),
+    ("content.xml", "OpenDocument 文档（.odt/.ods）"),
+)
+
+
+def _office_document(names: list[str]) -> str | None:
+    """What office document a zip container is (a .docx is a zip too), or None for an ordinary zip."""
+    listed = set(names)
+    if "[Content_Types].xml" not in listed and "mimetype" not in listed:
+        return None
+    return next((kind for part, kind in _OFFICE_PARTS if part in listed), "Office 文档")
+
+
 def _is_clutter(name: str) -> bool:
     parts = name.split("/")
     base = parts[-1]
@@ -189,7 +206,7 @@ class Bundle:
             )
         try:
             self._check_directory(self._fh, self.limits.max_entries)
-            return zipfile.ZipFile(self._fh)
+            zf = zipfile.ZipFile(self._fh)
         except UnsafeBundle:
             self.close()
             raise
@@ -198,6 +215,16 @@ class Bundle:
             raise UnsafeBundle(
                 self.name, f"压缩包已损坏，无法读取目录（{exc}）", english="corrupt zip"
             ) from None
+        document = _office_document(zf.namelist())
+        if document is not None:
+            zf.close()
+            self.close()
+            raise UnsupportedFile(
+                self.name,
+                f"不是 zip 压缩包，而是 {document}；请将申报材料打包为 .zip 后上传",
+                english="not a zip but an office document",
+            )
+        return zf
 
     def _scan(self) -> None:
         infos = self._zip.infolist()

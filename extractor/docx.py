@@ -6,6 +6,11 @@ once), nested tables, content controls at block, row, cell and run level (``w:sd
 not a value), tracked changes (insertions kept, deletions dropped), text boxes, and checkboxes in every
 encoding Word and WPS write — ``w14:checkbox`` content controls, legacy ``FORMCHECKBOX`` fields and
 Wingdings/Wingdings 2 symbol glyphs (``w:sym`` or text in a symbol font) — all written as ``☑``/``☐``.
+
+Only what a reader sees is a value: hidden runs (``w:vanish``, ``w:webHidden``, ``w:specVanish``), text
+under ``MIN_VISIBLE_HALF_POINTS``, text coloured like its background (the run's, paragraph's or cell's
+shading, else white paper) and deleted revisions are kept apart as the block's ``unseen`` text, so the
+mapper can report them on the field instead of reading a hidden ``1`` before a visible ``186`` as 1186.
 """
 
 from __future__ import annotations
@@ -52,6 +57,22 @@ RPR, RFONTS, NOBREAKHYPHEN, TXBX, BODY = (
     _w("body"),
 )
 VAL = _w("val")
+PPR, SHD, COLOR, SZ, HIGHLIGHT, DELTEXT = (
+    _w("pPr"),
+    _w("shd"),
+    _w("color"),
+    _w("sz"),
+    _w("highlight"),
+    _w("delText"),
+)
+#: Run properties that hide a run (Word's "hidden", hidden in web view, the hidden paragraph mark's run).
+_HIDING = (_w("vanish"), _w("webHidden"), _w("specVanish"))
+#: Text smaller than this (half-points: 3 = 1.5 pt) is not read by anyone, however it is coloured.
+MIN_VISIBLE_HALF_POINTS = 3
+#: The paper: text coloured like it on an unshaded background is invisible.
+PAPER = "FFFFFF"
+#: ``w:highlight`` names → RGB (the ones text could be hidden on; others never match a run colour).
+_HIGHLIGHTS = {"white": "FFFFFF", "black": "000000", "yellow": "FFFF00", "lightGray": "C0C0C0"}
 W14_CHECKBOX, W14_CHECKED, W14_VAL = f"{{{W14_NS}}}checkbox", f"{{{W14_NS}}}checked", f"{{{W14_NS}}}val"
 ALT, CHOICE, FALLBACK = f"{{{MC_NS}}}AlternateContent", f"{{{MC_NS}}}Choice", f"{{{MC_NS}}}Fallback"
 
@@ -80,6 +101,7 @@ class _CellBuilder:
     col: int
     rowspan: int = 1
     colspan: int = 1
+    unseen: str = ""
 
     def freeze(self) -> Cell:
         return Cell(
@@ -89,6 +111,7 @@ class _CellBuilder:
             rowspan=self.rowspan,
             colspan=self.colspan,
             checked=checkbox_states(self.text),
+            unseen=self.unseen,
         )
 
 
@@ -102,6 +125,8 @@ class _Walker:
         self.tables = 0
         self.cells = 0
         self.chars = 0
+        self.unseen: list[str] = []  # text no reader sees, in order; blocks take their share of it
+        self.background = PAPER
 
     # --- limits ------------------------------------------------------------------------------------
 
@@ -122,9 +147,11 @@ class _Walker:
     def block(self, el: etree._Element, depth: int = 0) -> None:
         tag = el.tag
         if tag == P:
+            start = len(self.unseen)
             text = self.paragraph(el)
             if text.strip():
-                self.blocks.append(Paragraph(text=text, index=len(self.blocks)))
+                unseen = "".join(self.unseen[start:]).strip()
+                self.blocks.append(Paragraph(text=text, index=len(self.blocks), unseen=unseen))
         elif tag == TBL:
             for table in self.table(el, None, depth):
                 self.blocks.append(table)
@@ -154,7 +181,12 @@ class _Walker:
 
     def paragraph(self, p: etree._Element) -> str:
         parts: list[str] = []
-        self._inline(p, parts)
+        outer = self.background
+        self.background = _fill(p.find(PPR), outer)
+        try:
+            self._inline(p, parts)
+        finally:
+            self.background = outer
         text = "".join(parts)
         self._count(chars=len(text))
         return text
@@ -185,11 +217,16 @@ class _Walker:
                         self._run(sub, parts)
                     else:
                         self._inline(sub, parts)
-            # deleted revisions (_DROPPED), properties, bookmarks, proofing marks: nothing to read
+            elif tag in _DROPPED:  # a deleted revision: no reader of the document sees it
+                self.unseen.extend(t.text or "" for t in child.iter(DELTEXT, T))
+            # properties, bookmarks, proofing marks: nothing to read
 
     def _run(self, r: etree._Element, parts: list[str]) -> None:
         symbols = None
         rpr = r.find(RPR)
+        if rpr is not None and _invisible(rpr, self.background):
+            self.unseen.extend(t.text or "" for t in r.iter(T))
+            return
         if rpr is not None:
             fonts = rpr.find(RFONTS)
             if fonts is not None:
@@ -274,19 +311,23 @@ class _Walker:
                         vmerge = vm.get(VAL) or "continue"
                     hm = tcpr.find(HMERGE)
                     hmerge = hm is not None and (hm.get(VAL) or "continue") == "continue"
+                start = len(self.unseen)
                 text = self._cell_text(tc, index, depth, nested)
+                unseen = "".join(self.unseen[start:]).strip()
                 self._count(cells=1)
                 if hmerge and row:
                     row[-1].colspan += span
+                    row[-1].unseen += unseen
                     if text.strip():
                         row[-1].text = f"{row[-1].text}\n{text}" if row[-1].text.strip() else text
                 elif vmerge == "continue" and col in open_merges:
                     origin = open_merges[col]
                     origin.rowspan = r - origin.row + 1
+                    origin.unseen += unseen
                     if text.strip():  # Word shows it in the merged cell; never lose it
                         origin.text = f"{origin.text}\n{text}" if origin.text.strip() else text
                 else:
-                    cell = _CellBuilder(text, r, col, 1, span)
+                    cell = _CellBuilder(text, r, col, 1, span, unseen)
                     row.append(cell)
                     for c in range(col, col + span):
                         open_merges.pop(c, None)
@@ -309,7 +350,12 @@ class _Walker:
 
     def _cell_text(self, tc: etree._Element, table: int, depth: int, nested: list[Table]) -> str:
         lines: list[str] = []
-        self._cell_blocks(tc, lines, table, depth, nested)
+        outer = self.background
+        self.background = _fill(tc.find(TCPR), outer)
+        try:
+            self._cell_blocks(tc, lines, table, depth, nested)
+        finally:
+            self.background = outer
         while lines and not lines[-1].strip():
             lines.pop()
         while lines and not lines[0].strip():
@@ -336,6 +382,43 @@ class _Walker:
                 self._cell_blocks(child, lines, table, depth, nested)
             elif tag == ALT:
                 self._cell_blocks(_alternative(child), lines, table, depth, nested)
+
+
+def _rgb(value: str | None) -> str | None:
+    """An RGB colour as six upper-case hex digits, or None (``auto``, absent, malformed)."""
+    if value is None or len(value) != 6:
+        return None
+    try:
+        int(value, 16)
+    except ValueError:
+        return None
+    return value.upper()
+
+
+def _fill(props: etree._Element | None, outer: str) -> str:
+    """The background a paragraph's or cell's shading (``w:shd w:fill``) gives its text, else ``outer``."""
+    shd = props.find(SHD) if props is not None else None
+    fill = _rgb(shd.get(_w("fill"))) if shd is not None else None
+    return fill or outer
+
+
+def _invisible(rpr: etree._Element, background: str) -> bool:
+    """Whether a run with these properties is invisible: hidden, near-zero size, or coloured like the
+    background it stands on (its own shading or highlight, else its paragraph's or cell's)."""
+    for tag in _HIDING:
+        el = rpr.find(tag)
+        if el is not None and _on(el.get(VAL), absent=True):
+            return True
+    size = rpr.find(SZ)
+    if size is not None and _int(size.get(VAL), MIN_VISIBLE_HALF_POINTS) < MIN_VISIBLE_HALF_POINTS:
+        return True
+    color = rpr.find(COLOR)
+    ink = _rgb(color.get(VAL)) if color is not None else None
+    if ink is None:
+        return False
+    highlight = rpr.find(HIGHLIGHT)
+    marked = _HIGHLIGHTS.get(highlight.get(VAL) or "") if highlight is not None else None
+    return ink == (marked or _fill(rpr, background))
 
 
 def _children(el: etree._Element, tag: str) -> list[etree._Element]:

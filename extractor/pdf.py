@@ -12,6 +12,10 @@ page dropped, a row split by the page break joined again when its continuation h
 (a row whose label itself was cut is joined by the mapper, which knows the labels). Pages without
 a text layer (scans) and text in fonts without a Unicode map (``(cid:N)``) are reported as problems; a
 file with no text at all is unreadable.
+
+Only what a reader sees is read: characters drawn in an invisible render mode (3, 7), outside the page
+box, smaller than ``MIN_VISIBLE_SIZE`` or white where no filled shape lies under them are kept apart as
+their cell's or line's ``unseen`` text, for the mapper to report on the field.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import itertools
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pdfminer.converter import PDFPageAggregator
@@ -57,6 +61,11 @@ SHORT_LINE_EMS = 2.0
 SPACE_EMS = 0.25
 #: Gap (in ems) between two CJK characters that counts as a (full-width) space.
 CJK_SPACE_EMS = 0.8
+
+#: Characters smaller than this (points) are not read by anyone.
+MIN_VISIBLE_SIZE = 1.0
+#: Text render modes that paint nothing (3 invisible, 7 clip only; PDF 32000-1 §9.3.6).
+INVISIBLE_MODES = frozenset({3, 7})
 
 #: Ruling lines (after joining) on one page handed to the table finder, and the crossings it may turn into
 #: cells: its cost grows with lines × lines and crossings², a 200 × 200 grid of lines (a few KB of PDF) takes
@@ -162,16 +171,22 @@ def _is_space(
     return glyph or gap > size * (CJK_SPACE_EMS if both_cjk else SPACE_EMS)
 
 
-def _cell_text(lines: list[_Line]) -> str:
+def _cell_text(lines: list[_Line], border: float | None = None) -> str:
+    """A cell's lines as its text: wrapped lines joined, paragraphs kept apart. A line of digits that ends
+    well before the cell's right ``border`` was not wrapped: the digits on the next line are another number
+    (``5000`` / ``6000``), not its continuation (a USCC wrapped in a narrow cell fills the line)."""
     if not lines:
         return ""
     right = max(line.x1 for line in lines)
     text = lines[0].text
     for prev, line in zip(lines, lines[1:], strict=False):
         short = right - prev.x1 > SHORT_LINE_EMS * prev.size
+        unwrapped = border is not None and border - prev.x1 > SHORT_LINE_EMS * prev.size
         if prev.trailing_space:  # broken at a space (LibreOffice prints the space that ends the line)
             text += " " + line.text
         elif short and is_cjk(line.text[0]):
+            text += "\n" + line.text
+        elif unwrapped and prev.text[-1].isdigit() and line.text[0].isdigit():
             text += "\n" + line.text
         else:
             text = join_wrapped([text, line.text])
@@ -202,13 +217,19 @@ class _PageTable:
     bottom: float
     page: int
     last_page: int = 0
+    #: per cell (same order): its last printed line runs to the cell's right edge — its text may go on
+    #: past a page break (a row the break cut, whose every column continues on the next page)
+    open: list[bool] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.last_page = self.last_page or self.page
 
 
 def _page_table(
-    bboxes: list[tuple[float, float, float, float]], chars: list[dict[str, Any]], page: int
+    bboxes: list[tuple[float, float, float, float]],
+    chars: list[dict[str, Any]],
+    page: int,
+    unseen: Sequence[dict[str, Any]] = (),
 ) -> _PageTable:
     xs = _cluster([b[0] for b in bboxes] + [b[2] for b in bboxes])
     ys = _cluster([b[1] for b in bboxes] + [b[3] for b in bboxes])
@@ -222,16 +243,21 @@ def _page_table(
             for c in range(c0, max(c0 + 1, c1)):
                 grid[(r, c)] = n
     members: list[list[dict[str, Any]]] = [[] for _ in bboxes]
-    for ch in chars:
-        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
-        c = bisect.bisect_right(xs, cx) - 1
-        r = bisect.bisect_right(ys, cy) - 1
-        owner = grid.get((r, c))
-        if owner is not None:
-            members[owner].append(ch)
-    cells = []
+    hidden: list[list[dict[str, Any]]] = [[] for _ in bboxes]
+    for into, group in ((members, chars), (hidden, unseen)):
+        for ch in group:
+            cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+            c = bisect.bisect_right(xs, cx) - 1
+            r = bisect.bisect_right(ys, cy) - 1
+            owner = grid.get((r, c))
+            if owner is not None:
+                into[owner].append(ch)
+    cells: list[Cell] = []
+    opened: list[bool] = []
     for n, (r, c, rowspan, colspan) in enumerate(placed):
-        text = _cell_text(_lines(members[n]))
+        lines = _lines(members[n])
+        text = _cell_text(lines, bboxes[n][2])
+        full = bool(lines) and bboxes[n][2] - lines[-1].x1 <= SHORT_LINE_EMS * lines[-1].size
         cells.append(
             Cell(
                 text=text,
@@ -241,10 +267,16 @@ def _page_table(
                 colspan=colspan,
                 checked=checkbox_states(text),
                 page=page,
+                unseen=_unseen_text(hidden[n]),
             )
         )
-    cells.sort(key=lambda cell: (cell.row, cell.col))
-    return _PageTable(cells, xs, ys[0], ys[-1], page)
+        opened.append(full)
+    order = sorted(range(len(cells)), key=lambda i: (cells[i].row, cells[i].col))
+    return _PageTable([cells[i] for i in order], xs, ys[0], ys[-1], page, open=[opened[i] for i in order])
+
+
+def _unseen_text(chars: Sequence[dict[str, Any]]) -> str:
+    return "".join(c["text"] for c in sorted(chars, key=lambda c: (c["top"], c["x0"]))).strip()
 
 
 def _inside(ch: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
@@ -296,6 +328,8 @@ def _stitch(first: _PageTable, more: _PageTable) -> None:
         xs = _cluster(first.xs + more.xs)
         _regrid(first, xs)
         _regrid(more, xs)
+    is_open = {id(c): o for c, o in zip(first.cells, first.open, strict=True)}
+    is_open.update((id(c), o) for c, o in zip(more.cells, more.open, strict=True))
     head_rows = _rows(first.cells)
     cont_rows = _rows(more.cells)
     repeated = 0  # header rows repeated on the new page (a title row and a column header row, say)
@@ -309,8 +343,9 @@ def _stitch(first: _PageTable, more: _PageTable) -> None:
     if head_rows and cont_rows:
         split = cont_rows[0]
         first_cell = next((c for c in split if c.col == 0), None)
-        if (first_cell is None or not first_cell.text.strip()) and any(c.text.strip() for c in split):
-            last = {c.col: c for c in head_rows[-1]}
+        last = {c.col: c for c in head_rows[-1]}
+        cut = all(is_open.get(id(last[c.col]), False) for c in split if c.text.strip() and c.col in last)
+        if (first_cell is None or not first_cell.text.strip() or cut) and any(c.text.strip() for c in split):
             joined = {}
             for cell in split:
                 target = last.get(cell.col)
@@ -318,6 +353,7 @@ def _stitch(first: _PageTable, more: _PageTable) -> None:
                     break
                 text = join_wrapped([target.text, cell.text])
                 joined[cell.col] = replace(target, text=text, checked=checkbox_states(text))
+                is_open[id(joined[cell.col])] = is_open.get(id(cell), False)
             else:  # every piece has a cell above it: one row split by the page break
                 last_ids = {id(c) for c in head_rows[-1]}
                 first.cells = [joined.get(c.col, c) if id(c) in last_ids else c for c in first.cells]
@@ -326,7 +362,10 @@ def _stitch(first: _PageTable, more: _PageTable) -> None:
         cont_rows[0][0].row if cont_rows else 0
     )
     for row in cont_rows:
-        first.cells.extend(replace(c, row=c.row + offset) for c in row)
+        for c in row:
+            first.cells.append(replace(c, row=c.row + offset))
+            is_open[id(first.cells[-1])] = is_open.get(id(c), False)
+    first.open = [is_open.get(id(c), False) for c in first.cells]
     first.bottom = more.bottom
     first.last_page = more.page
 
@@ -338,6 +377,7 @@ class _Page:
     chars: list[dict[str, Any]]
     edges: list[dict[str, Any]]
     graphics: bool
+    unseen: list[dict[str, Any]] = field(default_factory=list)  # characters no reader sees
 
 
 def _page_objects(layout: Any) -> _Page:
@@ -345,6 +385,7 @@ def _page_objects(layout: Any) -> _Page:
     height = layout.height
     chars: list[dict[str, Any]] = []
     edges: list[dict[str, Any]] = []
+    shapes: list[tuple[float, float, float, float]] = []  # filled, not white: white text on them shows
     graphics = False
     stack = [iter(layout)]
     while stack:
@@ -364,10 +405,14 @@ def _page_objects(layout: Any) -> _Page:
                     "size": obj.size,
                     "fontname": fontname.decode("latin-1") if isinstance(fontname, bytes) else fontname,
                     "upright": obj.upright,
+                    "invisible": _drawn_invisibly(obj, layout.bbox),
+                    "white": _white(obj.graphicstate.ncolor),
                 }
             )
         elif isinstance(obj, LTRect):
             graphics = True
+            if obj.fill and not _white(obj.non_stroking_color):
+                shapes.append((obj.x0, height - obj.y1, obj.x1, height - obj.y0))
             edges.extend(_rect_edges(obj.x0, height - obj.y1, obj.x1, height - obj.y0))
         elif isinstance(obj, LTLine):
             graphics = True
@@ -382,7 +427,36 @@ def _page_objects(layout: Any) -> _Page:
             graphics = True
         elif isinstance(obj, LTContainer):
             stack.append(iter(obj))
-    return _Page(chars, edges, graphics)
+    seen: list[dict[str, Any]] = []
+    unseen: list[dict[str, Any]] = []
+    for ch in chars:
+        invisible, white = ch.pop("invisible"), ch.pop("white")
+        (unseen if invisible or (white and not _inside(ch, shapes)) else seen).append(ch)
+    return _Page(seen, edges, graphics, unseen)
+
+
+def _drawn_invisibly(ch: LTChar, page: tuple[float, float, float, float]) -> bool:
+    """A character painted in an invisible render mode, tiny, or wholly outside the page box."""
+    x0, y0, x1, y1 = page
+    return (
+        getattr(ch, _RENDER_MODE, 0) in INVISIBLE_MODES
+        or ch.size < MIN_VISIBLE_SIZE
+        or ch.x1 <= x0
+        or ch.x0 >= x1
+        or ch.y1 <= y0
+        or ch.y0 >= y1
+    )
+
+
+def _white(color: Any) -> bool:
+    """Whether a fill colour is white paper (gray 1, RGB 1 1 1, CMYK 0 0 0 0)."""
+    if isinstance(color, int | float):
+        color = (color,)
+    if not isinstance(color, tuple) or not all(isinstance(v, int | float) for v in color):
+        return False
+    if len(color) == 4:
+        return all(v <= 0.01 for v in color)
+    return len(color) in (1, 3) and all(v >= 0.99 for v in color)
 
 
 def _edge(x0: float, top: float, x1: float, bottom: float) -> dict[str, Any]:
@@ -421,6 +495,10 @@ def _timeout(deadline: Deadline) -> _Refused:
     return _Refused(deadline.reason, "parse timeout")
 
 
+#: The attribute ``_Budget`` sets on each character: the text render mode it was drawn in.
+_RENDER_MODE = "itbforms_render_mode"
+
+
 class _Budget(PDFPageAggregator):
     """pdfminer's page aggregator, holding each page to ``limits.max_page_objects`` drawn objects and the
     document to its deadline: a form XObject that draws another twice, n levels deep, draws 2^n objects
@@ -431,6 +509,7 @@ class _Budget(PDFPageAggregator):
         self.limits = limits
         self.deadline = deadline
         self.drawn = 0
+        self.mode = 0
 
     def begin_page(self, page: PDFPage, ctm: Any) -> None:
         self.drawn = 0
@@ -458,9 +537,15 @@ class _Budget(PDFPageAggregator):
         self._draw()
         super().render_image(*args)
 
+    def render_string(self, textstate: Any, *args: Any) -> None:
+        self.mode = textstate.render  # pdfminer's LTChar does not keep the text render mode
+        super().render_string(textstate, *args)
+
     def render_char(self, *args: Any) -> float:
         self._draw()
-        return float(super().render_char(*args))
+        advance = float(super().render_char(*args))
+        setattr(self.cur_item._objs[-1], _RENDER_MODE, self.mode)
+        return advance
 
 
 def _find_tables(edges: list[dict[str, Any]]) -> list[list[tuple[float, float, float, float]]]:
@@ -557,18 +642,21 @@ def read_pdf(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceD
             x0, top = min(b[0] for b in bboxes), min(b[1] for b in bboxes)
             x1, bottom = max(b[2] for b in bboxes), max(b[3] for b in bboxes)
             boxes.append((x0, top, x1, bottom))
-            inside = [
-                c
-                for c in chars
-                if x0 - 1 <= c["x0"]
-                and c["x1"] <= x1 + 1
-                and top - 1 <= c["top"]
-                and c["bottom"] <= bottom + 1
-            ]
-            items.append((number, top, _page_table(bboxes, inside, number)))
+            box = (x0, top, x1, bottom)
+            table = _page_table(bboxes, _within(chars, box), number, _within(page.unseen, box))
+            items.append((number, top, table))
         outside = [c for c in chars if not _inside(c, boxes)] if boxes else chars
+        hidden = [c for c in page.unseen if not _inside(c, boxes)]
         for line in _lines(outside):
-            paragraph = Paragraph(text=line.text, index=0, page=number, top=line.top, bottom=line.bottom)
+            beside = [c for c in hidden if line.top <= (c["top"] + c["bottom"]) / 2 <= line.bottom]
+            paragraph = Paragraph(
+                text=line.text,
+                index=0,
+                page=number,
+                top=line.top,
+                bottom=line.bottom,
+                unseen=_unseen_text(beside),
+            )
             items.append((number, line.top, paragraph))
     if scanned:
         problems.append(
@@ -589,6 +677,16 @@ def read_pdf(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceD
     items.sort(key=lambda item: (item[0], item[1]))
     blocks = _assemble([block for _, _, block in items])
     return SourceDoc(file=name, kind="pdf", blocks=tuple(blocks), problems=tuple(problems), pages=total)
+
+
+def _within(chars: list[dict[str, Any]], box: tuple[float, float, float, float]) -> list[dict[str, Any]]:
+    """The characters wholly inside ``box`` (a table's outline, one point of slack)."""
+    x0, top, x1, bottom = box
+    return [
+        c
+        for c in chars
+        if x0 - 1 <= c["x0"] and c["x1"] <= x1 + 1 and top - 1 <= c["top"] and c["bottom"] <= bottom + 1
+    ]
 
 
 def _page_count(document: Any, listed: int) -> int:

@@ -323,9 +323,21 @@ ANNEX1 = FormDef(
             "declaration",
             "六、承诺与推荐意见",
             (
-                Field("signed_date", "申报单位承诺 — 日期", T.DATE, variants=("承诺日期",)),
+                Field(
+                    "signed_date",
+                    "申报单位承诺 — 日期",
+                    T.DATE,
+                    variants=("承诺日期",),
+                    signers=("法定代表人（签字）", "法定代表人（签章）", "法定代表人签名", "申报单位承诺"),
+                ),
                 Field("recommender_opinion", "推荐单位意见", T.PROSE),
-                Field("recommender_date", "推荐单位意见 — 日期", T.DATE, variants=("推荐日期",)),
+                Field(
+                    "recommender_date",
+                    "推荐单位意见 — 日期",
+                    T.DATE,
+                    variants=("推荐日期",),
+                    signers=("推荐单位意见",),
+                ),
             ),
             note=(
                 "本单位郑重承诺：申报书所填内容及所附材料真实、准确、完整，不涉及国家秘密；"

@@ -181,7 +181,7 @@ ANNEX2 = FormDef(
             "签章",
             (
                 Field("head_name", "依托单位负责人（签字）", T.TEXT),
-                Field("signed_date", "日期", T.DATE),
+                Field("signed_date", "日期", T.DATE, signers=("依托单位负责人（签字）",)),
                 Field("authority_opinion", "省级工业和信息化主管部门或中央管理企业意见", T.PROSE),
             ),
         ),

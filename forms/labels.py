@@ -147,6 +147,14 @@ class LabelIndex:
                     self._tables.append(_TableInfo(section.key, f, keys))
         for key, match in columns:
             self._add(key, match)
+        # signature blocks: a signer's label (brackets kept: 法定代表人签字 is not 法定代表人) → its date
+        self._block_dates: dict[str, LabelMatch] = {}
+        for section in form.sections:
+            for f in section.fields:
+                for signer in f.signers:
+                    self._block_dates[_fold(signer, drop_brackets=False)] = LabelMatch(
+                        f"{section.key}.{f.key}", f, section.key
+                    )
         labels = [label for _, f in form.iter_fields() for g in (f, *f.columns) for label in g.labels]
         self._longest_label = max(map(len, labels), default=0)
         # labels folded with their bracketed parts kept, for split_prefix: 申报单位（盖章） → 申报单位盖章
@@ -183,7 +191,10 @@ class LabelIndex:
         ``Field.context`` is that label; when none has it, every candidate stays (the caller sees the
         ambiguity instead of a guess).
         """
-        matches = [m for m in self._by_key.get(fold_label(text), ()) if section in (None, m.section)]
+        found = self._by_key.get(fold_label(text), ())
+        matches = [m for m in found if section in (None, m.section)]
+        if not matches and self.block_date(text) is not None:
+            matches = list(found)  # a signature block's own label, printed without its heading
         if len(matches) > 1 and context is not None:
             ctx = fold_label(context)
             narrowed = [
@@ -192,6 +203,11 @@ class LabelIndex:
             if narrowed:
                 return narrowed
         return matches
+
+    def block_date(self, text: str) -> LabelMatch | None:
+        """The date field of the signature block whose signer ``text`` is (``依托单位负责人（签字）`` →
+        ``signoff.signed_date``), or None: the ``日期`` printed beside or under it is that date."""
+        return self._block_dates.get(_fold(text, drop_brackets=False))
 
     def is_label(self, text: str, *, section: str | None = None) -> bool:
         """Whether ``text`` is the label of a field (or a table column) of this form."""

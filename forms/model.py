@@ -45,7 +45,8 @@ class Field:
     ``context`` names the label printed before this one in the same row when ``label`` alone is
     ambiguous (two ``职务`` cells: one after ``法定代表人``, one after ``联系人``).
     ``other_key`` names the sibling text field that holds what was written after a chosen
-    ``其他`` option (``nature_other``).
+    ``其他`` option (``nature_other``). ``signers`` (a date's) are the signature or seal labels whose block
+    the date belongs to: a ``日期`` beside or under one of them is this field, whatever heading precedes.
     """
 
     key: str
@@ -63,6 +64,7 @@ class Field:
     context: str | None = None
     other_key: str | None = None
     note: str = ""
+    signers: tuple[str, ...] = ()
 
     @property
     def labels(self) -> tuple[str, ...]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from forms.model import OTHER_OPTION, Field, FieldType
+from forms.model import NUMERIC_TYPES, OTHER_OPTION, Field, FieldType
 from forms.problems import Problem, Severity
 from forms.uscc import fold_uscc, uscc_error
 from forms.vocabulary import CHECKED_MARKS, INVISIBLE, UNCHECKED_MARKS, YEAR_MAX, YEAR_MIN, is_empty
@@ -918,15 +918,47 @@ _BY_KEY: tuple[tuple[Callable[[str], bool], Callable[[Any], Normalized]], ...] =
 )
 
 
+#: Types holding one number or date: a cell of them with two is never joined into one.
+_SCALAR_TYPES = NUMERIC_TYPES | {FieldType.DATE}
+
+
+def _several_values(raw: str, one: Callable[[str], Normalized]) -> Normalized | None:
+    """Two or more values written in one number or date cell (``5000 6000``, a line break, two paragraphs)
+    → ERROR ``several_values`` listing them, rather than one joined number (50006000) no one wrote.
+
+    A piece counts as a value when ``one`` reads it alone without a problem: ``5000 万元`` or
+    ``2025年 6月 30日`` are one value each; ``1 186`` is two (digits grouped by spaces are not a Chinese
+    habit, and a person must say which was meant).
+    """
+    text = _nfkc(raw).strip()
+    pieces = _WS.split(text)
+    if len(pieces) < 2:
+        return None
+    readings = [one(piece) for piece in pieces]
+    if all(r.ok and r.value is not None for r in readings):
+        return _fail("several_values", raw, values="、".join(pieces))
+    return None
+
+
 def normalize(field: Field, raw: Any, *, percent_format: bool = False) -> Normalized:
     """Normalise one cell for ``field``: dispatch by type (a metric by its ``item_type``) and, for text, by
     key (``uscc``, ``*mobile``, ``*email``, ``*postcode``, ``*phone``).
 
     The value is record-ready: a multi-choice gives the chosen list (its ``其他`` text in ``.other``), not
     ``checkboxes``' pair; an empty cell gives ``None`` for every type (the record makes it ``[]`` for a list).
+    A number or date cell holding several values is an error (``several_values``), never one joined value.
     A table is not one cell: ``TypeError``.
     """
     ftype = field.item_type if field.type is FieldType.METRIC else field.type
+    if ftype in _SCALAR_TYPES and isinstance(raw, str):
+        several = _several_values(raw, lambda piece: _one(field, ftype, piece, percent_format))
+        if several is not None:
+            return several
+    return _one(field, ftype, raw, percent_format)
+
+
+def _one(field: Field, ftype: FieldType | None, raw: Any, percent_format: bool) -> Normalized:
+    """One cell's value by ``ftype`` (and, for text, by the field's key)."""
     match ftype:
         case FieldType.TEXT:
             for applies, normaliser in _BY_KEY:

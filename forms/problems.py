@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from enum import StrEnum
+from string import Formatter
 from typing import Any
 
 
@@ -63,13 +64,24 @@ MESSAGES: dict[str, str] = {
     "other_form": "文件看起来是{found}，而不是所选的{chosen}：请改选“自动识别”或{found}后重新解析",
     "conflict": "{label}：文件中有不一致的多个值（{raw}，位置：{places}），未采用任何一个，请核对",
     "ambiguous_label": "栏目“{raw}”可能对应多个字段（{paths}），未读取其内容",
+    "several_values": "{label}：一个栏目中填写了多个值（{values}），未采用任何一个，请核对",
     "undecodable_value": "{label}：文字无法解码（字体无法解码）：{raw}",
+    "invisible_text": (
+        "{label}：含不可见文字（{raw}：隐藏、极小、与背景同色、已删除或在页面之外），未计入所填的值，请核对"
+    ),
     "scanned_page": "第 {pages} 页为扫描件/无文本层，其中的内容无法读取，请提供可复制文字的 PDF 或 Word 文件",
     "undecodable_font": "第 {pages} 页的字体无法解码（字体无法解码），内容可能缺失或错误，请提供 Word 文件",
     "pages_truncated": "文件共 {total} 页，超过 {limit} 页的上限，只读取了前 {limit} 页",
     "rows_truncated": "工作表“{sheet}”超过 {limit} 行，只读取了前 {limit} 行",
     "formula_uncached": "工作表“{sheet}”中的公式没有计算结果（{raw}），请在 Excel/WPS 中打开并保存后再上传",
 }
+
+
+class _Blank(dict[str, Any]):
+    """Template values where a missing name reads as empty."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
 
 
 @dataclass(frozen=True)
@@ -84,12 +96,19 @@ class Problem:
 
     @property
     def message(self) -> str:
+        """The code's template filled from the label, the raw text and the params. A parameter its producer
+        did not give reads as empty rather than as ``{name}`` (``missing_params`` lets tests catch it)."""
         template = MESSAGES.get(self.code, self.code)
-        values = {"label": self.field or "", "raw": self.raw, **self.params}
-        try:
-            return template.format(**values)
-        except (KeyError, IndexError):
-            return template
+        return template.format_map(_Blank(self._values()))
+
+    def missing_params(self) -> set[str]:
+        """The names the message template uses that this problem does not give."""
+        given = self._values()
+        used = {name for _, name, _, _ in Formatter().parse(MESSAGES.get(self.code, "")) if name}
+        return {name for name in used if given.get(name) is None}
+
+    def _values(self) -> dict[str, Any]:
+        return {"label": self.field or "", "raw": self.raw, **self.params}
 
     def at(self, field_path: str, **params: Any) -> Problem:
         """The same problem placed on a field (normalisers do not know where their text came from)."""

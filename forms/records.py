@@ -4,11 +4,14 @@ A *typed record* is ``{section: {field: value}}`` and always holds every section
 (missing → ``None``, lists → ``[]``, metrics → ``{"previous": None, "current": None}``), so that templates
 and checks never test for absent keys. Loading never raises on a bad value: the value becomes ``None`` and
 a ``Problem`` says where, what was expected and what was found. Only input that is not a record at all
-(not an object, unknown form) raises ``RecordError``.
+(not an object, unknown form) or not shaped like one (a section that is not an object, a table that is not
+a list of rows …: a whole part would be lost) raises ``RecordError``, naming the part, the shape expected
+and an example.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,6 +88,10 @@ def load_record(data: Any, form: FormDef | str | None = None, *, source: str | N
     if not isinstance(data, Mapping):
         raise RecordError(f"记录应为 JSON 对象，实际为 {type(data).__name__}", source=source)
     fd = _form_of(data, form, source)
+    wrong = shape_errors(fd, data)
+    if wrong:
+        more = f"（另有 {len(wrong) - 1} 处结构错误）" if len(wrong) > 1 else ""
+        raise RecordError(f"{wrong[0]}{more}", source=source)
     cleaned = _clean(data)
     problems = _unknown_keys(fd, cleaned)
     try:
@@ -113,6 +120,80 @@ def dump_record(record: Mapping[str, Any], form: FormDef | str) -> dict[str, Any
         {**full, "form": fd.id, "schema_version": fd.schema_version}
     )
     return {"form": fd.id, "schema_version": fd.schema_version, **{s.key: dumped[s.key] for s in fd.sections}}
+
+
+# --- shapes --------------------------------------------------------------------------------------------
+
+#: An example value of each type, for the messages that show the shape a record must have.
+_EXAMPLES: dict[FieldType, Any] = {
+    FieldType.TEXT: "……",
+    FieldType.PROSE: "……",
+    FieldType.INT: 10,
+    FieldType.WAN: 100.0,
+    FieldType.PCT: 50.0,
+    FieldType.M2: 200.0,
+    FieldType.DATE: "2025-01-31",
+    FieldType.YEAR: 2025,
+    FieldType.BOOL: True,
+}
+
+
+def example_value(f: Field) -> Any:
+    """A value of the right shape for ``f`` (a table: one row of its columns), for messages."""
+    if f.type is FieldType.TABLE:
+        return [{c.key: example_value(c) for c in f.columns}]
+    if f.type is FieldType.METRIC:
+        item = _EXAMPLES[f.item_type or FieldType.INT]
+        return {"previous": item, "current": item}
+    if f.type is FieldType.CHOICE:
+        return f.options[0] if f.options else "……"
+    if f.type is FieldType.MULTI:
+        return list(f.options[:1])
+    return _EXAMPLES[f.type]
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+_KINDS = {dict: "对象", list: "数组", str: "字符串", bool: "布尔值", int: "数字", float: "数字"}
+
+
+def _kind(value: Any) -> str:
+    return next((name for t, name in _KINDS.items() if isinstance(value, t)), type(value).__name__)
+
+
+def shape_errors(fd: FormDef, data: Mapping[str, Any]) -> list[str]:
+    """What in ``data`` is not shaped like a record of ``fd``: a section that is not an object, a table
+    that is not a list of row objects, a metric that is not ``{previous, current}``. Each message names
+    the part (key and printed title), the shape expected and an example; values are not judged here."""
+    out: list[str] = []
+    for section in fd.sections:
+        values = data.get(section.key)
+        if values is None:
+            continue
+        name = f"“{section.key}”（{section.title}）"
+        if not isinstance(values, Mapping):
+            first = section.fields[0]
+            example = _json({section.key: {first.key: example_value(first)}})
+            out.append(
+                f"第 {fd.sections.index(section) + 1} 部分{name}应为对象（栏目键: 值），"
+                f"实际为{_kind(values)}；例如 {example}"
+            )
+            continue
+        for f in section.fields:
+            value = values.get(f.key)
+            where = f"{name}的“{f.key}”（{f.label}）"
+            example = _json({f.key: example_value(f)})
+            if f.type is FieldType.TABLE and value is not None:
+                if not isinstance(value, list):
+                    out.append(f"{where}应为表格行（对象）的数组，实际为{_kind(value)}；例如 {example}")
+                elif bad := [row for row in value if row is not None and not isinstance(row, Mapping)]:
+                    kind = _kind(bad[0])
+                    out.append(f"{where}的每一行应为对象（列键: 值），其中有{kind}；例如 {example}")
+            elif f.type is FieldType.METRIC and value is not None and not isinstance(value, Mapping):
+                out.append(f"{where}应为 {{previous, current}} 对象，实际为{_kind(value)}；例如 {example}")
+    return out
 
 
 # --- helpers -------------------------------------------------------------------------------------------

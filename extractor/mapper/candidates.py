@@ -34,6 +34,14 @@ from forms.model import FieldType, FormDef
 from forms.problems import Problem, Severity
 from forms.vocabulary import is_empty
 
+#: The label of a signature block's date, as folded (``日 期：``).
+BLOCK_DATE = "日期"
+#: A signer's value ending with its block's date on a line of its own (``同意推荐。\n日期：2025年3月1日``).
+_TAIL_DATE = re.compile(
+    r"\n[ \t\u3000]*(?:日\s*期\s*[:：]?\s*)?"
+    r"(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-./]\d{1,2}[-./]\d{1,2})\s*$"
+)
+
 #: Text longer than this is never a label (and is not folded to find out).
 MAX_LABEL_CHARS = 120
 #: First cells of rows that close a repeating table's data (a totals row is not a row of data).
@@ -42,8 +50,22 @@ TOTAL_ROWS = frozenset({"合计", "小计", "总计", "总计合计", "以下空
 _COLON = re.compile(r"[:：]")
 _GAP = re.compile(r"\s{2,}|\t|\u3000+")
 _FILL = re.compile(r"[_＿]+")
-#: Places left for a seal or a signature: ``（盖章）``, ``(签字)`` … are no value.
-_SEAL = re.compile(r"[（(]\s*(盖\s*章|签\s*字|签\s*章|签\s*名|公\s*章)\s*[)）]")
+#: A space before a short ``word：`` on a printed line (where the next pair may begin).
+_NEXT_PAIR = re.compile(r"\s+(?=[^\s:：]{2,20}[:：])")
+#: Places left for a seal, a signature or a date — a signer's line ``推荐单位（盖章）``, ``（盖章）``,
+#: ``(签字)``, ``签字：`` with nothing after it on its line, ``年  月  日`` with blanks — are labels printed
+#: on the form, never part of a value.
+_SIGN = r"(?:盖\s*章|签\s*字|签\s*章|签\s*名|公\s*章)"
+_SIGNER = r"[^\n，。、；！？,.;!?]{0,12}?(?:单位|代表人|负责人|机构|部门)"
+_BLANK = r"[ \t\u3000]*"
+_PLACEHOLDER = re.compile(
+    rf"^{_BLANK}{_SIGNER}{_BLANK}(?:[（(]\s*{_SIGN}\s*[)）]|{_SIGN}\s*[:：]){_BLANK}$"  # 推荐单位（盖章）
+    rf"|[（(]\s*{_SIGN}\s*[)）]"  # （签字）
+    rf"|{_SIGN}\s*[:：]{_BLANK}(?=\n|$)"  # 签字：
+    rf"|^{_BLANK}日\s*期\s*[:：]{_BLANK}$"  # 日期：
+    rf"|(?<![\d〇一二三四五六七八九十]){_BLANK}年[ \t\u3000]+月[ \t\u3000]+日",  # 年  月  日
+    re.MULTILINE,
+)
 
 
 @dataclass(frozen=True)
@@ -111,8 +133,9 @@ class _Metric:
 @dataclass
 class Candidates:
     """What the candidates stage found, for the resolution stage: each value read per field path (and
-    per row of a repeating table), where each table was, the fields whose labels were seen, and the
-    problems met while reading (ambiguous labels)."""
+    per row of a repeating table), where each table was, the fields whose labels were seen, the
+    problems met while reading (ambiguous labels), and the text no reader sees at each place that has some
+    (``Cell.unseen``, ``Paragraph.unseen``), for the resolution stage to report on the field read there."""
 
     form: FormDef
     values: dict[str, list[Candidate]]
@@ -120,6 +143,7 @@ class Candidates:
     table_where: dict[str, Where]
     seen: set[str]
     problems: list[Problem]
+    unseen: dict[Where, str] = field(default_factory=dict)
 
 
 _AMBIGUOUS = object()
@@ -145,6 +169,8 @@ class _Collector:
         self.label_keys = self.index.keys()
         self.title_keys = _title_keys(form)
         self.last_line: tuple[LabelMatch, Paragraph, str] | None = None
+        #: the date field of the signature block being read (a signer's label was just seen)
+        self.block: LabelMatch | None = None
         self.fixed_text = {
             fold_label(t) for t in (form.title, form.short_title, form.issuer, *form.instructions)
         }
@@ -167,7 +193,7 @@ class _Collector:
         section = self._heading(text)
         if section is not None:
             self.flush()
-            self.section = section
+            self.section, self.block = section, None
             return
         if p.printed:
             self._printed_line(p, text)
@@ -284,7 +310,7 @@ class _Collector:
         if t.name:
             section = self.index.section_for_heading(t.name)
             if section is not None:
-                self.section = section
+                self.section, self.block = section, None
         t = self._unsplit(t)
         consumed: set[int] = set()
         mode: _Repeat | _Metric | None = None
@@ -296,7 +322,7 @@ class _Collector:
             if len({c.text.strip() for c in filled}) == 1:
                 section = self._heading(filled[0].text)
                 if section is not None:
-                    self.section = section
+                    self.section, self.block = section, None
                     mode = None
                     continue
             if len(filled) >= 2:
@@ -387,7 +413,7 @@ class _Collector:
                 prev = values[key]
                 values[key] = Candidate(f"{text_of(prev.raw)} {cell.text}".strip(), prev.where, prev.percent)
             else:
-                values[key] = Candidate(cell.raw, self._where(t, cell), cell.percent)
+                values[key] = Candidate(_unplaceholder(cell.raw), self._where(t, cell), cell.percent)
         if all(is_empty(c.raw) for c in values.values()):
             return
         first = next((c.text.strip() for c in row if c.text.strip()), "")
@@ -518,12 +544,19 @@ class _Collector:
         text = text.strip()
         if not text or len(text) > MAX_LABEL_CHARS:
             return None
-        if self._fold(text) not in self.label_keys:
-            return None
-        key = (text, self.section, tuple(context))
-        if key not in self._labels:
-            self._labels[key] = self._find_label(text, context)
-        return self._labels[key]
+        signed = self.index.block_date(text)
+        if signed is not None:
+            self.block = signed
+        folded = self._fold(text)
+        found = None
+        if folded in self.label_keys:
+            key = (text, self.section, tuple(context))
+            if key not in self._labels:
+                self._labels[key] = self._find_label(text, context)
+            found = self._labels[key]
+        if found is None and folded == BLOCK_DATE and self.block is not None:
+            return self.block  # 日期 beside or under a signature: that block's date
+        return found
 
     def _find_label(self, text: str, context: list[str]) -> object | None:
         contexts: list[str | None] = [*reversed(context), None] if context else [None]
@@ -556,6 +589,8 @@ class _Collector:
         run of leading words that is a label: a cover printed from a borderless table loses its columns.
         """
         segments = [s for s in _GAP.split(text) if s.strip()]
+        if loose:  # a printed line's gap may have become one space: ``签字：张三 日期：2026年1月15日``
+            segments = [piece for s in segments for piece in _after_value(s)]
         pairs: list[tuple[object, str]] = []
         for segment in segments:
             parts = _COLON.split(segment, maxsplit=1)
@@ -583,8 +618,15 @@ class _Collector:
 
     def add(self, match: LabelMatch, raw: Any, where: Where, *, percent: bool = False) -> None:
         self.seen.add(match.path)
+        signed = self.index.block_date(match.field.label)
+        if self.block is not None and match.path != self.block.path and signed is None:
+            self.block = None  # another field's value: the signature block is over
         if isinstance(raw, str):
-            raw = raw.strip()
+            raw = _unplaceholder(raw).strip()
+            tail = _TAIL_DATE.search(raw)
+            if signed is not None and tail is not None:  # the signer's date under its text, same cell
+                self.add(signed, tail.group(1), where)
+                raw = raw[: tail.start()].strip()
         if is_empty(raw):
             return
         self.values.setdefault(match.path, []).append(Candidate(raw, where, percent))
@@ -651,11 +693,55 @@ def text_of(raw: Any) -> str:
 
 def _clean(value: str) -> str:
     """A value written on a line: underscores of the blank, seal places and surrounding spaces removed."""
-    return _SEAL.sub(" ", _FILL.sub(" ", value)).strip()
+    return _without_places(_FILL.sub(" ", value)).strip()
+
+
+def _without_places(text: str) -> str:
+    """``text`` with its placeholders blanked (twice: ``日期：  年 月 日`` is a place once its date is)."""
+    return _PLACEHOLDER.sub(" ", _PLACEHOLDER.sub(" ", text))
+
+
+def _after_value(segment: str) -> list[str]:
+    """A printed segment cut before each ``word：`` that follows its first colon (where the next pair may
+    begin); the cuts before it are left alone, so a spaced label ``申 报 单 位（盖章）：`` stays whole."""
+    first = _COLON.search(segment)
+    if first is None:
+        return [segment]
+    pieces, start = [], 0
+    for gap in _NEXT_PAIR.finditer(segment, first.end()):
+        pieces.append(segment[start : gap.start()])
+        start = gap.end()
+    return [*pieces, segment[start:]]
+
+
+def _unplaceholder(raw: Any) -> Any:
+    """A value without the seal, signature and date places printed around it (``同意推荐。\n（盖章）``)."""
+    if not isinstance(raw, str):
+        return raw
+    blanked = _FILL.sub(" ", raw)
+    if not _PLACEHOLDER.search(blanked):
+        return raw
+    lines = (line.strip() for line in _without_places(blanked).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _span(cell: Cell) -> Iterable[int]:
     return range(cell.col, cell.last_col + 1)
+
+
+def _unseen(doc: SourceDoc) -> dict[Where, str]:
+    """The places of ``doc`` holding text no reader sees, keyed as the collector names where it read."""
+    out: dict[Where, str] = {}
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            if block.unseen:
+                out[Where(doc.file, page=block.page, paragraph=block.index)] = block.unseen
+            continue
+        for cell in block.cells():
+            if cell.unseen:
+                where = Where(doc.file, cell.page or block.page, block.index, cell.row, cell.col, block.name)
+                out[where] = cell.unseen
+    return out
 
 
 def collect(doc: SourceDoc, form: FormDef) -> Candidates:
@@ -663,5 +749,11 @@ def collect(doc: SourceDoc, form: FormDef) -> Candidates:
     collector = _Collector(doc, form)
     collector.run()
     return Candidates(
-        form, collector.values, collector.rows, collector.table_where, collector.seen, collector.problems
+        form,
+        collector.values,
+        collector.rows,
+        collector.table_where,
+        collector.seen,
+        collector.problems,
+        _unseen(doc),
     )

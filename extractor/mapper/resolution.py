@@ -41,6 +41,7 @@ class _Resolution:
         self.rows = found.rows
         self.table_where = found.table_where
         self.seen = found.seen
+        self.unseen = found.unseen
         self.problems = list(found.problems)
 
     # --- the record ------------------------------------------------------------------------------------
@@ -87,6 +88,7 @@ class _Resolution:
             return None, None
         readings: list[tuple[Candidate, Any, str | None, Problem | None]] = []
         for cand in cands:
+            self._invisible(path, f.label, cand)
             if isinstance(cand.raw, str) and "(cid:" in cand.raw:
                 unreadable = Problem("undecodable_value", Severity.ERROR, path, cand.raw, {"label": f.label})
                 readings.append((cand, None, None, unreadable))
@@ -122,6 +124,12 @@ class _Resolution:
         provenance[path] = good[0][0].where.to_dict()
         return distinct[0]
 
+    def _invisible(self, path: str, label: str, cand: Candidate) -> None:
+        """Text no reader sees where a value was read: left out of the value, reported on its field."""
+        unseen = self.unseen.get(cand.where)
+        if unseen:
+            self.problems.append(Problem("invisible_text", Severity.WARN, path, unseen, {"label": label}))
+
     def _table_value(
         self, path: str, f: Field, provenance: dict[str, dict[str, Any]]
     ) -> list[dict[str, Any]]:
@@ -139,6 +147,7 @@ class _Resolution:
                     continue
                 cell_path = f"{path}.{n}.{col.key}"
                 provenance[cell_path] = cand.where.to_dict()
+                self._invisible(cell_path, col.label, cand)
                 if isinstance(cand.raw, str) and "(cid:" in cand.raw:
                     self.problems.append(
                         Problem(

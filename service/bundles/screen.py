@@ -16,7 +16,6 @@ With ``workers > 1`` a *script* that calls ``screen_bundle`` must guard its top 
 
 from __future__ import annotations
 
-import posixpath
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -100,17 +99,26 @@ def _field_leaves(path: str, label: str, f: Field, value: Any) -> Iterator[tuple
 def compare_records(
     form: FormDef, a: Mapping[str, Any], b: Mapping[str, Any], a_file: FileOutcome, b_file: FileOutcome
 ) -> list[dict[str, Any]]:
-    """Every field where two typed records of one application disagree (after ``normalise``).
+    """Every field where two typed records of one application disagree (after ``normalise``), with both
+    values. Rows present in one table only show as a row-count difference plus each cell of the extra rows.
 
-    Rows present in one table only show as a row-count difference plus each cell of the extra rows.
+    Differences that come from reading, not from the applicant, are left out: a table whose columns read
+    the same text top to bottom, rows split or joined otherwise (a PDF row wrapped onto two); a value one
+    file left empty because reading it raised a problem on that field (listed with the file's problems).
     """
     left = {path: (label, value) for path, label, value in _leaves(form, a)}
     right = {path: (label, value) for path, label, value in _leaves(form, b)}
+    regrouped = _same_table_text(form, a, b)
+    unsure = {(f.name, p.field) for f in (a_file, b_file) for p in f.problems if p.field}
     differences = []
     for path in [*left, *(p for p in right if p not in left)]:
         label = left[path][0] if path in left else right[path][0]
         av = left[path][1] if path in left else None
         bv = right[path][1] if path in right else None
+        if path.rpartition(".")[0] in regrouped or _table_of(path) in regrouped:
+            continue
+        if (av is None and (a_file.name, path) in unsure) or (bv is None and (b_file.name, path) in unsure):
+            continue
         if normalise(av) != normalise(bv):
             differences.append(
                 {
@@ -123,6 +131,34 @@ def compare_records(
                 }
             )
     return differences
+
+
+def _table_of(path: str) -> str:
+    """``performance.cases.2.title`` → ``performance.cases`` (a table cell's table)."""
+    return ".".join(path.split(".")[:2])
+
+
+def _same_table_text(form: FormDef, a: Mapping[str, Any], b: Mapping[str, Any]) -> set[str]:
+    """The tables whose rows differ but whose columns hold the same text: rows split differently."""
+    out = set()
+    for section in form.sections:
+        for f in section.fields:
+            if f.type is not FieldType.TABLE:
+                continue
+            rows_a = (a.get(section.key) or {}).get(f.key) or []
+            rows_b = (b.get(section.key) or {}).get(f.key) or []
+            if rows_a != rows_b and _table_text(f, rows_a) == _table_text(f, rows_b):
+                out.add(f"{section.key}.{f.key}")
+    return out
+
+
+def _table_text(f: Field, rows: list[Any]) -> str:
+    """The table's text column by column (a row wrapped onto two continues each column's text)."""
+    cells = [row for row in rows if isinstance(row, Mapping)]
+    return "|".join(
+        "".join(str(normalise(display(row[c.key]))) for row in cells if row.get(c.key) is not None)
+        for c in f.columns
+    )
 
 
 # --- grouping files into units -----------------------------------------------------------------------------
@@ -157,39 +193,20 @@ def _kind_rank(outcome: FileOutcome) -> int:
     return order.index(outcome.kind) if outcome.kind in order else len(order)
 
 
-def _stem(name: str) -> str:
-    return normalise(posixpath.splitext(posixpath.basename(name))[0])
-
-
 def group_applications(outcomes: Sequence[FileOutcome]) -> list[list[FileOutcome]]:
     """The parsed files grouped into applications, in input order.
 
-    One application is the files of one folder with the same unit key, at most one Word-like file and one
-    PDF; two Word files of one unit in one folder are two applications (a PDF joins the one with its stem,
-    else the first). Finally a Word-only and a PDF-only application of one folder merge when they name the
-    same unit by code or by name (a misread code in the PDF is then a reported difference, not a new unit).
+    One application is the files of one folder with the same unit key (统一社会信用代码, else the unit's
+    name) — its .docx, .doc, .wps and PDF alike: the primary file (typed before printed, in the format
+    table's order) gives the record, the others are compared with it. The same unit in another folder is
+    another application (a 重复申报). Finally the prints of one folder join the typed files that name
+    the same unit by code or by name (a misread code in the PDF is then a reported difference, not a new
+    unit).
     """
     groups: dict[tuple[str, str], list[FileOutcome]] = defaultdict(list)
     for o in outcomes:
         groups[(o.folder, _unit_key(o))].append(o)
-    apps: list[list[FileOutcome]] = []
-    for files in groups.values():
-        words = [o for o in files if not is_printed(o.kind)]
-        pdfs = [o for o in files if is_printed(o.kind)]
-        if len(words) <= 1 and len(pdfs) <= 1:
-            apps.append(files)
-            continue
-        split: list[list[FileOutcome]] = [[w] for w in words]
-        for pdf in pdfs:
-            target = next((a for a in split if _stem(a[0].name) == _stem(pdf.name)), None)
-            if target is None:
-                target = next((a for a in split if not any(is_printed(o.kind) for o in a)), None)
-            if target is None:
-                split.append([pdf])
-            else:
-                target.append(pdf)
-        apps.extend(split)
-    apps = _merge_strays(apps)
+    apps = _merge_strays(list(groups.values()))
     for app in apps:
         app.sort(key=lambda o: (_kind_rank(o), o.index))
     apps.sort(key=lambda app: min(o.index for o in app))
@@ -197,14 +214,13 @@ def group_applications(outcomes: Sequence[FileOutcome]) -> list[list[FileOutcome
 
 
 def _merge_strays(apps: list[list[FileOutcome]]) -> list[list[FileOutcome]]:
-    """A Word-only and a PDF-only application of one folder that share the unit's code or name: one."""
+    """A typed-only and a print-only application of one folder that share the unit's code or name: one."""
 
     def alone(app: list[FileOutcome], pdf: bool) -> bool:
-        return len(app) == 1 and is_printed(app[0].kind) == pdf
+        return all(is_printed(o.kind) == pdf for o in app)
 
     def keys(app: list[FileOutcome]) -> set[str]:
-        record = app[0].record or {}
-        return {k for k in (_uscc_key(record), _name_key(record)) if k}
+        return {k for o in app for k in (_uscc_key(o.record or {}), _name_key(o.record or {})) if k}
 
     pdfs = [j for j, app in enumerate(apps) if alone(app, pdf=True)]
     partner: dict[int, int] = {}

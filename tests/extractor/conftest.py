@@ -53,8 +53,8 @@ def documents(examples) -> dict[str, bytes]:
 
 @pytest.fixture(scope="session")
 def office(documents, tmp_path_factory) -> dict[str, bytes]:
-    """What LibreOffice makes of the documents: PDFs printed from the Word files, the edited document
-    saved as .doc, the annex2 workbook saved as .xls (three LibreOffice runs in all)."""
+    """What LibreOffice makes of the documents: PDFs printed from the Word files, every Word document
+    saved as .doc and every workbook as .xls (three LibreOffice runs in all)."""
     from office.libreoffice import convert_many
 
     tmp = tmp_path_factory.mktemp("office")
@@ -66,14 +66,14 @@ def office(documents, tmp_path_factory) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     for src, pdf in zip(to_pdf, convert_many([paths[n] for n in to_pdf], "pdf", tmp / "pdf"), strict=True):
         out[src.replace(".docx", ".pdf")] = pdf.read_bytes()
-    doc_dir = tmp / "doc"
-    doc_dir.mkdir()
-    out["edited.doc"] = _convert_legacy(paths["edited.docx"], "doc", doc_dir)
-    out["annex2.xls"] = _convert_legacy(paths["annex2.xlsx"], "xls", tmp / "xls")
+    for to in ("doc", "xls"):
+        srcs = [paths[n] for n in documents if n.endswith(f".{to}x")]
+        for src, data in zip(srcs, _convert_legacy(srcs, to, tmp / to), strict=True):
+            out[f"{src.stem}.{to}"] = data
     return out
 
 
-def _convert_legacy(src: Path, to: str, outdir: Path) -> bytes:
+def _convert_legacy(srcs: list[Path], to: str, outdir: Path) -> list[bytes]:
     """Save a file in a 97–2003 format with LibreOffice. The library only converts *from* those formats
     (``office.libreoffice``), so this test helper runs soffice itself, the same careful way: its own
     profile, its own process group, killed whole on timeout."""
@@ -89,16 +89,16 @@ def _convert_legacy(src: Path, to: str, outdir: Path) -> bytes:
             filters[to],
             "--outdir",
             str(outdir),
-            str(src),
+            *map(str, srcs),
         ]
         env = {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF), "HOME": tmp}
         proc = subprocess.Popen(
             cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True
         )
         try:
-            proc.wait(timeout=120)
+            proc.wait(timeout=120 * len(srcs))
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             raise
-    return (outdir / f"{src.stem}.{to}").read_bytes()
+    return [(outdir / f"{src.stem}.{to}").read_bytes() for src in srcs]

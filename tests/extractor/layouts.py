@@ -129,6 +129,10 @@ def annex1_four_columns(record: dict[str, dict[str, Any]]) -> bytes:
             else:
                 pending.extend(group)
         flush()
+    # Word always ends a document with a paragraph (python-docx does not after a last table); without it
+    # LibreOffice saves the last table to .doc as bare text, cell marks and no table properties, so that
+    # no reader (Word, LibreOffice, ours) sees a table there — a file Word and WPS never write.
+    document.add_paragraph("")
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -81,3 +81,52 @@ def pdf_pages(pages: list[str]) -> bytes:
         )
     )
     return pdf(objects)
+
+
+def pdf_drawn(
+    texts: list[tuple[float, float, str, str]],
+    lines: list[tuple[float, float, float, float]] = (),  # type: ignore[assignment]
+    fills: list[tuple[float, float, float, float, str]] = (),  # type: ignore[assignment]
+    size: float = 10,
+) -> bytes:
+    """A one-page PDF (612 × 792 pt) drawing any Unicode text with a Type0 font whose ``ToUnicode`` map
+    names every character (no glyphs are needed to read it back), ruling lines and filled rectangles.
+
+    ``texts`` are ``(x, y, text, state)``: ``state`` is content-stream operators set for that text only
+    (``"3 Tr"`` invisible render mode, ``"1 g"`` white, ``"/F1 0.5 Tf"`` a near-zero size). ``lines`` are
+    ``(x0, y0, x1, y1)`` strokes; ``fills`` are ``(x, y, w, h, colour operators)``.
+    """
+    codes: dict[str, int] = {}
+    for _, _, text, _ in texts:
+        for ch in text:
+            codes.setdefault(ch, len(codes) + 1)
+    ops = ["0 0 0 RG 0.6 w"]
+    ops += [f"q {colour} {x} {y} {w} {h} re f Q" for x, y, w, h, colour in fills]
+    ops += [f"{x0} {y0} m {x1} {y1} l S" for x0, y0, x1, y1 in lines]
+    for x, y, text, state in texts:
+        glyphs = "".join(f"{codes[ch]:04X}" for ch in text)
+        ops.append(f"q BT /F1 {size} Tf {state} 1 0 0 1 {x} {y} Tm <{glyphs}> Tj ET Q")
+    content = "\n".join(ops).encode()
+    bfchar = "\n".join(f"<{code:04X}> <{ord(ch):04X}>" for ch, code in codes.items())
+    cmap = (
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /U def "
+        "1 begincodespacerange <0000> <FFFF> endcodespacerange "
+        f"{len(codes)} beginbfchar\n{bfchar}\nendbfchar endcmap "
+        "CMapName currentdict /CMap defineresource pop "
+        "end end"
+    ).encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        stream(content),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /Any /Encoding /Identity-H /DescendantFonts [6 0 R] "
+        b"/ToUnicode 7 0 R >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Any /CIDSystemInfo << /Registry (Adobe) "
+        b"/Ordering (Identity) /Supplement 0 >> /FontDescriptor << /Type /FontDescriptor /FontName /Any "
+        b"/Flags 4 /FontBBox [0 -120 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 "
+        b"/StemV 80 >> /DW 1000 >>",
+        stream(cmap),
+    ]
+    return pdf(objects)

@@ -228,3 +228,20 @@ def test_a_non_zip_and_a_broken_zip_raise_clear_errors(tmp_path):
 def test_limits_are_validated():
     with pytest.raises(ValueError, match="max_total_bytes"):
         BundleLimits(max_total_bytes=0)
+
+
+def test_an_office_document_uploaded_as_a_bundle_is_not_a_zip_not_a_list_of_its_parts():
+    """A .docx or .xlsx is a zip container too: refused as what it is, never listed as XML files."""
+    import openpyxl  # noqa: PLC0415
+
+    from tests.extractor.ooxml import docx_bytes, p  # noqa: PLC0415
+
+    book = io.BytesIO()
+    openpyxl.Workbook().save(book)
+    for data, name, kind in [
+        (docx_bytes(p("申报书")), "申报书.docx", "Word 文档"),
+        (book.getvalue(), "汇总.xlsx", "Excel 工作簿"),
+    ]:
+        with pytest.raises(UnsupportedFile, match=f"不是 zip 压缩包，而是 {kind}") as caught:
+            open_bundle(data, name=name)
+        assert caught.value.file == name

@@ -38,3 +38,18 @@ def test_four_column_application_printed_to_pdf(office, examples):
     got = dump_record(result.record, ANNEX1)
     assert loosely(ANNEX1, got) == loosely(ANNEX1, expected_json(examples["annex1"]))
     assert result.problems == []
+
+
+@pytest.mark.soffice
+@pytest.mark.xdist_group("extractor-office")
+@pytest.mark.parametrize(
+    "name", ["annex1.docx", "annex2.docx", "edited.docx", "layout-a1.docx", "annex2.xlsx", "layout-a2.xlsx"]
+)
+def test_every_layout_saved_in_the_legacy_format_reads_as_its_original(name, documents, office):
+    """.doc / .xls (converted by LibreOffice before reading) give the record and problems of the original."""
+    legacy = name[:-1]
+    original = parse_bytes(documents[name], name)
+    result = parse_bytes(office[legacy], legacy)
+    assert (result.form, result.kind) == (original.form, legacy.rsplit(".", 1)[1])
+    assert result.record == original.record
+    assert [(p.field, p.code) for p in result.problems] == [(p.field, p.code) for p in original.problems]

@@ -942,6 +942,7 @@ def test_messages_name_label_raw_and_params(raw: str, normaliser: Any, code: str
 
 #: One input per problem code the normalisers give (with the normaliser that gives it).
 PROBLEM_SAMPLES: list[tuple[Any, Any]] = [
+    (lambda raw: nz.normalize(ANNEX1.field("applicant.staff_total"), raw), "186 190"),
     (nz.money, "abc"),
     (nz.money, "125,000元"),
     (nz.money, "1.2亿"),
@@ -1041,3 +1042,20 @@ def test_any_cell_gives_a_value_or_a_problem_never_an_exception(raw: Any) -> Non
                 and getattr(normaliser, "__name__", "") not in KEEP_WITH_ERROR
             ):
                 assert result.value is None, (normaliser, raw, result)
+
+
+def test_several_values_in_one_number_or_date_cell_are_an_error_listing_them():
+    fields = {f.key: f for s in ANNEX1.sections for f in s.fields}
+    for key, raw in [
+        ("registered_capital", "5000 6000"),
+        ("staff_total", "186\n190"),
+        ("established", "2015-03-01 2016-01-01"),
+    ]:
+        result = nz.normalize(fields[key], raw)
+        assert result.value is None and result.problem.code == "several_values", key
+        assert result.problem.params["values"] == "、".join(raw.split())
+    assert nz.normalize(fields["staff_total"], "1 186").problem.code == "several_values"
+    # one value: a unit, a date spaced out, text fields
+    assert nz.normalize(fields["registered_capital"], "5000 万元").value == Decimal("5000.00")
+    assert str(nz.normalize(fields["established"], "2015 年 3 月 1 日").value) == "2015-03-01"
+    assert nz.normalize(fields["name"], "某某 检测中心").value == "某某 检测中心"

@@ -134,10 +134,34 @@ def test_unknown_form_id_passed_by_the_caller():
         load_record({}, "annex9")
 
 
-def test_a_section_that_is_not_an_object_is_a_problem():
-    loaded = load_record({"form": "annex1", "applicant": "某单位"})
-    assert [(p.field, p.code) for p in loaded.problems] == [("applicant", "wrong_type")]
-    assert loaded.record["applicant"]["name"] is None
+def test_a_wrongly_shaped_section_table_or_metric_is_refused_naming_it_with_an_example():
+    """A whole part of the record would be lost: refused (API 422, CLI exit 2), never filled blank."""
+    cases = [
+        (
+            "annex1",
+            {"applicant": "某单位"},
+            "“applicant”（一、申报单位基本情况）应为对象",
+            '{"applicant": {"name":',
+        ),
+        (
+            "annex1",
+            {"attachments": [{"title": "x"}]},
+            "“attachments”（附件目录）应为对象",
+            '"attachments": {',
+        ),
+        ("annex1", {"attachments": {"attachments": {"title": "x"}}}, "应为表格行（对象）的数组", '[{"seq":'),
+        ("annex1", {"attachments": {"attachments": ["营业执照"]}}, "每一行应为对象", '[{"seq":'),
+        ("annex2", {"capacity": {"staff_total": 186}}, "应为 {previous, current} 对象", '"previous": 10'),
+    ]
+    for form, parts, expected, example in cases:
+        with pytest.raises(RecordError) as caught:
+            load_record({"form": form, **parts}, source="记录.json")
+        message = str(caught.value)
+        assert message.startswith("记录.json: ") and expected in message and example in message, message
+        assert "实际为" in message or "其中有" in message
+    # a value of the wrong type inside a well-shaped part stays a problem on its field
+    loaded = load_record({"form": "annex1", "applicant": {"staff_total": "很多"}})
+    assert [p.field for p in loaded.problems] == ["applicant.staff_total"]
 
 
 def test_metric_halves_are_typed_and_checked():

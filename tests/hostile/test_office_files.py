@@ -31,7 +31,7 @@ def converted(tmp_path_factory) -> dict[str, bytes]:
     src = tmp / "annex1.docx"
     src.write_bytes(good_docx())
     pdf = convert(src, "pdf", tmp / "pdf").read_bytes()
-    return {"pdf": pdf, "doc": _convert_legacy(src, "doc", tmp / "doc")}
+    return {"pdf": pdf, "doc": _convert_legacy([src], "doc", tmp / "doc")[0]}
 
 
 @pytest.fixture(scope="module")

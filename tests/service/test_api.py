@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from urllib.parse import quote
 
 import docx
@@ -240,3 +241,14 @@ def test_a_json_record_above_max_record_kb_is_413():
     record = {"form": "annex1", "plan": {"goals": "建设" * 1000}}
     body = assert_problem(small.post(f"{API}/check", json=record), 413, "too-large")
     assert "1 KB" in body["detail"]
+
+
+def test_fill_and_check_with_a_wrongly_shaped_section_are_a_422_naming_it_with_an_example(
+    client, annex1_json
+):
+    record = {**annex1_json, "attachments": annex1_json["attachments"]["attachments"]}
+    for url in (f"{API}/forms/annex1/fill", f"{API}/check"):
+        body = assert_problem(client.post(url, json=record), 422, "invalid-record")
+        assert "“attachments”（附件目录）应为对象" in body["detail"] and "实际为数组" in body["detail"]
+        assert '例如 {"attachments": {"attachments": [{' in body["detail"]
+        assert not re.search(r"\{[a-z_]+\}", body["detail"])

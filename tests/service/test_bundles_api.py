@@ -140,3 +140,11 @@ def test_the_endpoints_are_in_the_openapi_document(client):
     assert "202" in paths[f"{API}/bundles"]["post"]["responses"]
     for path in ("/jobs/{job_id}", "/jobs/{job_id}/report.json", "/jobs/{job_id}/summary.xlsx"):
         assert "get" in paths[API + path]
+
+
+def test_a_word_file_uploaded_as_a_bundle_is_a_415_saying_what_it_is(client):
+    from tests.extractor.bundles import unit_record  # noqa: PLC0415
+    from tests.service.bundles.fixtures import docx  # noqa: PLC0415
+
+    body = assert_problem(upload(client, docx(unit_record(1)), name="申报书.docx"), 415, "unsupported-file")
+    assert "不是 zip 压缩包，而是 Word 文档" in body["detail"] and "申报书.docx" in body["detail"]

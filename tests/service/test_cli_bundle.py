@@ -78,3 +78,15 @@ def test_the_bundle_limits_are_the_services_settings(tmp_path, capsys, monkeypat
     assert main(["bundle", str(bundle), "-o", str(tmp_path / "x.xlsx"), "--quiet"]) == 3
     assert "ITBFORMS_BUNDLE_MAX_ENTRIES" in capsys.readouterr().err
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_word_file_given_as_a_bundle_exits_2_saying_it_is_not_a_zip(tmp_path, capsys):
+    from tests.extractor.bundles import unit_record  # noqa: PLC0415
+    from tests.service.bundles.fixtures import docx  # noqa: PLC0415
+
+    path = tmp_path / "申报书.docx"
+    path.write_bytes(docx(unit_record(1)))
+    assert main(["bundle", str(path), "-o", str(tmp_path / "x.xlsx"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "申报书.docx" in err
+    assert "不是 zip 压缩包，而是 Word 文档" in err and "不是表单" not in err

@@ -161,3 +161,15 @@ def test_fill_pdf(tmp_path: Path, annex2_json: dict[str, Any]) -> None:
     assert data.startswith(b"%PDF")
     if shutil.which("pdftotext"):
         assert prints(annex2_json["header"]["platform_name"], squeeze(pdf_text(data)))
+
+
+def test_fill_with_a_wrongly_shaped_section_exits_2_naming_it(
+    tmp_path: Path, annex1_json: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = {**annex1_json, "attachments": annex1_json["attachments"]["attachments"]}
+    out = tmp_path / "out.docx"
+    assert main(["fill", "annex1", str(write_json(tmp_path / "r.json", record)), "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "r.json" in err
+    assert "“attachments”（附件目录）应为对象" in err and '例如 {"attachments": {"attachments": [{' in err
+    assert "{label}" not in err and not out.exists()

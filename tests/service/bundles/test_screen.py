@@ -12,6 +12,7 @@ from extractor.bundle_zip import BundleLimits, UnsafeBundle
 from extractor.errors import UnsupportedFile
 from extractor.settings import Limits
 from forms import ANNEX1
+from forms.problems import Problem
 from service.bundles.files import FileOutcome
 from service.bundles.screen import (
     Progress,
@@ -231,17 +232,18 @@ def outcome(index: int, name: str, kind: str, code: str | None, unit_name: str =
     return FileOutcome(index, name, folder, status="parsed", kind=kind, form="annex1", record=record)
 
 
-def test_grouping_pairs_word_and_pdf_per_folder_and_splits_second_copies():
+def test_a_units_files_in_one_folder_are_one_unit_typed_first_and_another_folder_is_another():
     files = [
-        outcome(0, "甲/申报书.docx", "docx", "A"),
-        outcome(1, "甲/申报书-副本.docx", "docx", "A"),
-        outcome(2, "甲/申报书-副本.pdf", "pdf", "A"),
+        outcome(0, "甲/申报书.doc", "doc", "A"),
+        outcome(1, "甲/申报书.docx", "docx", "A"),
+        outcome(2, "甲/申报书.pdf", "pdf", "A"),
         outcome(3, "乙/申报书.pdf", "pdf", "B", "乙"),
         outcome(4, "乙/申报书.docx", "docx", "B", "乙"),
         outcome(5, "丙/申报书.docx", "docx", "A"),  # the same unit again, in another folder
+        outcome(6, "甲/另一单位.docx", "docx", "C", "丙"),  # another unit in the same folder
     ]
     groups = [[f.index for f in app] for app in group_applications(files)]
-    assert groups == [[0], [1, 2], [4, 3], [5]]
+    assert groups == [[1, 0, 2], [4, 3], [5], [6]]
 
 
 def test_a_pdf_whose_code_was_misread_still_joins_its_word_file():
@@ -292,3 +294,54 @@ def test_spacing_alone_is_no_difference_but_a_space_between_digits_is():
     differences = compare_records(ANNEX1, a, b, fa, fb)
     assert [d["field"] for d in differences] == ["applicant.address"]
     assert [v["value"] for v in differences[0]["values"]] == ["南京市 1688 号", "南京市 16 88 号"]
+
+
+def test_a_units_two_word_files_in_one_folder_are_one_unit_and_the_same_code_elsewhere_a_duplicate():
+    record = unit_record(42)
+    data = make_zip(
+        [
+            ("江苏/甲单位/申报书.docx", docx(record)),
+            ("江苏/甲单位/申报书（修改稿）.docx", docx(record)),
+            ("浙江/甲单位/申报书.docx", docx(record)),
+        ]
+    )
+    result = screen_bundle(data, name="b.zip")
+    assert [[f.name for f in u.files] for u in result.units] == [
+        ["江苏/甲单位/申报书.docx", "江苏/甲单位/申报书（修改稿）.docx"],
+        ["浙江/甲单位/申报书.docx"],
+    ]
+    first = result.units[0].to_dict()
+    assert [f["role"] for f in first["files"]] == ["primary", "compared"] and first["differences"] == []
+    assert [u.duplicates for u in result.units] == [[2], [1]]
+
+
+def test_differences_that_come_from_reading_are_not_reported_the_rest_show_both_values():
+    a = unit_record(1)
+    b = unit_record(1)
+    case = dict(a["performance"]["cases"][0])
+    title = case["title"]
+    # the PDF wrapped the first case's title onto a second row (its other cells empty there)
+    b["performance"]["cases"] = [
+        {**case, "title": title[:6]},
+        {k: (title[6:] if k == "title" else None) for k in case},
+        *a["performance"]["cases"][1:],
+    ]
+    b["applicant"]["registered_capital"] = (
+        None  # the PDF's cell held two numbers: a problem, not a difference
+    )
+    b["applicant"]["staff_total"] = a["applicant"]["staff_total"] + 1  # a real difference
+    fa = FileOutcome(0, "a.docx", kind="docx")
+    fb = FileOutcome(1, "a.pdf", kind="pdf")
+    fb.problems = [
+        Problem(
+            "several_values", field="applicant.registered_capital", raw="5000 6000", params={"values": "x"}
+        )
+    ]
+    differences = compare_records(ANNEX1, a, b, fa, fb)
+    assert [d["field"] for d in differences] == ["applicant.staff_total"]
+    values = [v["value"] for v in differences[0]["values"]]
+    assert values == [str(a["applicant"]["staff_total"]), str(a["applicant"]["staff_total"] + 1)]
+    # without the problem, the emptied value is the applicant's: reported
+    fb.problems = []
+    fields = [d["field"] for d in compare_records(ANNEX1, a, b, fa, fb)]
+    assert fields == ["applicant.registered_capital", "applicant.staff_total"]

@@ -1,0 +1,87 @@
+"""Every problem message template, rendered from what its real producers give: no ``{name}`` is ever left
+unfilled (a message once read ``{label}：应为{expected}，实际为 {raw}``).
+
+Problems come from the normalisers, record loading, the mapper and the readers, each run on real input;
+each must give every parameter its template names, and every template in ``MESSAGES`` must be met.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import openpyxl
+
+from extractor.mapper import map_document
+from extractor.model import Table
+from extractor.pdf import read_pdf
+from extractor.settings import Limits
+from extractor.xlsx import read_xlsx
+from forms import ANNEX1
+from forms.problems import MESSAGES, Problem
+from forms.records import load_record
+from tests.extractor.pdfs import pdf_pages
+from tests.extractor.test_mapper import cell, doc, table
+from tests.forms.test_normalize import PROBLEM_SAMPLES
+
+#: Templates no producer gives yet (kept for the API's published list of codes).
+UNPRODUCED = frozenset({"required_if", "too_long"})
+
+
+def _from_normalisers() -> list[Problem]:
+    out = []
+    for normaliser, raw in PROBLEM_SAMPLES:
+        problem = normaliser(raw).problem
+        out.append(problem.at("applicant.x", label="某字段"))
+    return out
+
+
+def _from_records() -> list[Problem]:
+    records = [
+        {"applicant": {"staff_total": "很多", "itb_share": 130, "nonsense": 1}, "extra": {}},
+        {"applicant": {"unit_type": "外星机构", "established": "昨天"}},
+        {"attachments": {"attachments": [{"seq": "一"}]}},
+    ]
+    return [p for r in records for p in load_record({"form": "annex1", **r}).problems]
+
+
+def _from_mapper() -> list[Problem]:
+    cells = [
+        ["单位名称", "甲中心"],
+        ["单位名称", "乙中心"],
+        ["职务", "主任"],
+        ["注册资本（万元）", "5000 6000"],
+        ["从业人员总数（人）", "(cid:12)"],
+        ["成立时间", "无"],
+    ]
+    source = doc(
+        table(cells), Table(rows=((cell("法定代表人", 0, 0), cell("张三", 0, 1, unseen="李")),), index=1)
+    )
+    return map_document(source, ANNEX1).problems
+
+
+def _from_readers() -> list[Problem]:
+    pdf = read_pdf(pdf_pages(["text:A", "cid:AB", "image", "text:B"]), "p.pdf", Limits(max_pages=3))
+    wb = openpyxl.Workbook()
+    for i in range(5):
+        wb.active.append([f"a{i}", i])
+    wb.active["C1"] = "=B1*2"
+    out = io.BytesIO()
+    wb.save(out)
+    xlsx = read_xlsx(out.getvalue(), "s.xlsx", Limits(max_rows=3))
+    return [*pdf.problems, *xlsx.problems]
+
+
+def test_every_message_template_is_filled_by_its_producers():
+    problems = [*_from_normalisers(), *_from_records(), *_from_mapper(), *_from_readers()]
+    for problem in problems:
+        assert not problem.missing_params(), (problem.code, problem.missing_params())
+        assert not re.search(r"\{\w*\}", problem.message), problem.message
+    seen = {p.code for p in problems}
+    assert seen | UNPRODUCED == set(MESSAGES), set(MESSAGES) - seen - UNPRODUCED
+
+
+def test_a_parameter_its_producer_forgot_reads_as_empty_never_as_a_placeholder():
+    problem = Problem("wrong_type", field="applicant", raw="[1]")
+    assert problem.missing_params() == {"expected"}
+    assert problem.message == "applicant：应为，实际为 [1]"
