@@ -29,14 +29,16 @@ def is_cjk(ch: str) -> bool:
 
 def space_is_insignificant(before: str, after: str) -> bool:
     """Whether whitespace between the end of ``before`` and the start of ``after`` means nothing: one side is
-    CJK and the other a letter or digit of another script (``46 家``, ``家 46``, ``ISO 认证``)."""
+    CJK and the other a letter, digit or mark of another script (``46 家``, ``家 46``, ``ISO 认证``,
+    ``包 "R&D"``, ``平台 (2025)``): Chinese typesetting sets that gap itself, and a line that wraps there
+    loses it."""
     if not before or not after:
         return True
     a, b = before[-1], after[0]
     if _wide(a) == _wide(b):
         return False
     other = b if _wide(a) else a
-    return other.isalnum()
+    return unicodedata.category(other)[0] in "LNP"  # not a symbol: ``☑是 ☐否`` keeps its boxes apart
 
 
 def _wide(ch: str) -> bool:

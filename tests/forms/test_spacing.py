@@ -10,17 +10,29 @@ from forms.spacing import comparable_text, fold_spacing, space_is_insignificant
 
 @pytest.mark.parametrize(
     ("before", "after"),
-    [("6", "家"), ("家", "4"), ("O", "认"), ("证", "I"), ("内", "Ｘ"), ("。", "2"), ("期", "2")],
+    [
+        ("6", "家"),
+        ("家", "4"),
+        ("O", "认"),
+        ("证", "I"),
+        ("内", "Ｘ"),
+        ("。", "2"),
+        ("期", "2"),
+        ("家", "("),
+        (")", "家"),
+        ("%", "家"),
+        ("包", '"'),
+    ],
 )
-def test_a_space_between_cjk_and_a_letter_or_digit_means_nothing(before, after):
+def test_a_space_between_cjk_and_a_letter_digit_or_mark_means_nothing(before, after):
     assert space_is_insignificant(before, after)
 
 
 @pytest.mark.parametrize(
     ("before", "after"),
-    [("6", "4"), ("O", "9"), ("a", "b"), ("张", "三"), ("家", "("), (")", "家"), ("%", "家"), ("-", "2")],
+    [("6", "4"), ("O", "9"), ("a", "b"), ("张", "三"), ("-", "2"), ("(", "2"), ("%", ")"), ("是", "☐")],
 )
-def test_a_space_between_two_of_a_kind_or_beside_punctuation_is_kept(before, after):
+def test_a_space_between_two_of_a_kind_is_kept(before, after):
     assert not space_is_insignificant(before, after)
 
 
