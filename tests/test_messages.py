@@ -12,6 +12,7 @@ import re
 
 import openpyxl
 
+from extractor import parse_bytes
 from extractor.mapper import map_document
 from extractor.model import Table
 from extractor.pdf import read_pdf
@@ -20,6 +21,8 @@ from extractor.xlsx import read_xlsx
 from forms import ANNEX1
 from forms.problems import MESSAGES, Problem
 from forms.records import load_record
+from templates.render import fill
+from tests.conftest import read_example
 from tests.extractor.pdfs import pdf_pages
 from tests.extractor.test_mapper import cell, doc, table
 from tests.forms.test_normalize import PROBLEM_SAMPLES
@@ -69,7 +72,9 @@ def _from_readers() -> list[Problem]:
     out = io.BytesIO()
     wb.save(out)
     xlsx = read_xlsx(out.getvalue(), "s.xlsx", Limits(max_rows=3))
-    return [*pdf.problems, *xlsx.problems]
+    annex1 = load_record(read_example("annex1.json"))
+    chosen_wrongly = parse_bytes(fill(annex1.form, annex1.record, "docx"), "申报书.docx", form="annex2")
+    return [*pdf.problems, *xlsx.problems, *chosen_wrongly.problems]
 
 
 def test_every_message_template_is_filled_by_its_producers():
