@@ -7,6 +7,8 @@ set -euo pipefail
 
 pkgs=()
 command -v soffice >/dev/null 2>&1 || pkgs+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+# the warm conversion pool drives LibreOffice over UNO from the system Python (office/pool.py)
+/usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || pkgs+=(python3-uno)
 command -v pdftoppm >/dev/null 2>&1 || pkgs+=(poppler-utils)
 fc-list ':lang=zh' 2>/dev/null | grep -qi 'Noto Serif CJK' || pkgs+=(fonts-noto-cjk)
 command -v fc-list >/dev/null 2>&1 || pkgs+=(fontconfig)
