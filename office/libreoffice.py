@@ -16,7 +16,6 @@ CJK SC.
 from __future__ import annotations
 
 import atexit
-import hashlib
 import logging
 import os
 import shutil
@@ -238,7 +237,7 @@ def _convert_cold(
             out, err = proc.communicate(timeout=limit)
         except subprocess.TimeoutExpired:
             _kill_group(proc)
-            _remove_ipc_pipe(profile)
+            processes.remove_pipes(profile)
             raise ConversionTimeout(
                 f"LibreOffice 转换超时（{limit:g} 秒），已终止",
                 source=label,
@@ -247,7 +246,7 @@ def _convert_cold(
             ) from None
         except BaseException:  # interrupted (Ctrl-C, a worker shut down): leave no soffice behind
             _kill_group(proc)
-            _remove_ipc_pipe(profile)
+            processes.remove_pipes(profile)
             raise
         detail = _tail(err) or _tail(out) or f"退出码 {proc.returncode}"
         return {src: detail for src in srcs if not (work / f"{src.stem}.{to}").is_file()}
@@ -359,28 +358,6 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     except (subprocess.TimeoutExpired, ValueError):
         pass
     processes.wait_group_gone(proc.pid)
-
-
-def ipc_pipe_paths(profile: Path) -> list[Path]:
-    """Where soffice with user profile ``profile`` puts its single-instance socket.
-
-    LibreOffice names it ``OSL_PIPE_<uid>_SingleOfficeIPC_<md5>`` in ``/tmp`` (``/var/tmp`` when /tmp is not
-    writable; ``TMPDIR`` is ignored), the MD5 taken of the profile's URL in UTF-16LE and written byte by byte
-    in hex without zero padding (desktop/source/app/officeipcthread.cxx). soffice removes it when it exits;
-    a killed soffice leaves it behind.
-    """
-    digest = hashlib.md5(profile.as_uri().encode("utf-16-le"), usedforsecurity=False).digest()
-    name = f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{''.join(f'{b:x}' for b in digest)}"
-    return [Path("/tmp", name), Path("/var/tmp", name)]
-
-
-def _remove_ipc_pipe(profile: Path) -> None:
-    """Remove the socket a killed soffice left in /tmp (the name is this call's alone: ``ipc_pipe_paths``)."""
-    for path in ipc_pipe_paths(profile):
-        try:
-            path.unlink()
-        except OSError:  # not there (soffice had not yet made it, or removed it), or not ours
-            pass
 
 
 def _tail(data: bytes | None, limit: int = 300) -> str:

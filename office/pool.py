@@ -30,6 +30,8 @@ from office import processes, sandbox
 BRIDGE = Path(__file__).with_name("unobridge.py")
 #: Seconds a slot may take to start (soffice's first start with a new profile takes 2–5 s).
 START_TIMEOUT = 90.0
+#: Seconds a slot may take to quit when asked to (at exit) before it is killed.
+STOP_SECONDS = 10.0
 
 
 class PoolUnavailable(Exception):
@@ -72,9 +74,16 @@ class Slot:
         self.soffice_pid = 0
         self._buffer = b""
         self._stderr = open(self.tmp / "bridge.log", "wb")  # noqa: SIM115 - closed in stop()
-        pipe_name = f"itbforms-{os.getpid()}-{id(self):x}-{time.monotonic_ns()}"
+        self.pipe_name = f"itbforms-{os.getpid()}-{id(self):x}-{time.monotonic_ns()}"
         self.proc = subprocess.Popen(
-            [*sandbox.prefix(), config.python, str(BRIDGE), config.soffice, self.profile.as_uri(), pipe_name],
+            [
+                *sandbox.prefix(),
+                config.python,
+                str(BRIDGE),
+                config.soffice,
+                str(self.tmp),
+                self.pipe_name,
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
@@ -141,8 +150,16 @@ class Slot:
             return ""
         return " ".join(text.split())[-300:]
 
-    def stop(self) -> None:
-        """Kill the slot's process group, wait until none of it is alive, remove its files."""
+    def stop(self, *, gracefully: bool = False) -> None:
+        """End the slot: ``gracefully`` by closing its stdin (soffice is told to quit, and the bridge exits),
+        else — or when that takes over ``STOP_SECONDS`` — by killing its process group; then wait until none
+        of it is alive and remove its files and sockets."""
+        if gracefully and self.proc.stdin is not None:
+            try:
+                self.proc.stdin.close()
+                self.proc.wait(timeout=STOP_SECONDS)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
         try:
             os.killpg(self.pgid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -151,11 +168,18 @@ class Slot:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
+        self._close_pipes()
+        processes.wait_group_gone(self.pgid)
+        processes.remove_pipes(self.profile, self.pipe_name)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def _close_pipes(self) -> None:
         for stream in (self.proc.stdin, self.proc.stdout, self._stderr):
             if stream is not None:
-                stream.close()
-        processes.wait_group_gone(self.pgid)
-        shutil.rmtree(self.tmp, ignore_errors=True)
+                try:
+                    stream.close()
+                except OSError:
+                    pass
 
 
 class Pool:
@@ -202,9 +226,7 @@ class Pool:
     def forget(self) -> None:
         """In a forked child: close this copy of the slots' pipes without stopping the parent's slots."""
         for slot in self.live:
-            for stream in (slot.proc.stdin, slot.proc.stdout, slot._stderr):
-                if stream is not None:
-                    stream.close()
+            slot._close_pipes()
         self.live = set()
 
     def close(self) -> None:
@@ -212,4 +234,4 @@ class Pool:
         with self._lock:
             slots, self.live = list(self.live), set()
         for slot in slots:
-            slot.stop()
+            slot.stop(gracefully=True)

@@ -1,7 +1,10 @@
-"""Looking at processes through Linux ``/proc``: is one alive, which are left in a process group."""
+"""What soffice processes leave: whether one is alive, which are left in a process group (Linux ``/proc``),
+and the sockets a killed soffice leaves in /tmp."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import time
 from pathlib import Path
 
@@ -39,3 +42,31 @@ def wait_group_gone(pgid: int, seconds: float = 5.0) -> None:
     deadline = time.monotonic() + seconds
     while live_members(pgid) and time.monotonic() < deadline:
         time.sleep(0.02)
+
+
+def ipc_pipe_paths(profile: Path) -> list[Path]:
+    """Where soffice with user profile ``profile`` puts its single-instance socket.
+
+    LibreOffice names it ``OSL_PIPE_<uid>_SingleOfficeIPC_<md5>`` in ``/tmp`` (``/var/tmp`` when /tmp is not
+    writable; ``TMPDIR`` is ignored), the MD5 taken of the profile's URL in UTF-16LE and written byte by byte
+    in hex without zero padding (desktop/source/app/officeipcthread.cxx). soffice removes it when it exits;
+    a killed soffice leaves it behind.
+    """
+    digest = hashlib.md5(profile.as_uri().encode("utf-16-le"), usedforsecurity=False).digest()
+    return pipe_paths(f"SingleOfficeIPC_{''.join(f'{b:x}' for b in digest)}")
+
+
+def pipe_paths(name: str) -> list[Path]:
+    """Where soffice makes the socket of its pipe ``name`` (also the UNO ``--accept=pipe,name=…`` one)."""
+    socket = f"OSL_PIPE_{os.getuid()}_{name}"
+    return [Path("/tmp", socket), Path("/var/tmp", socket)]
+
+
+def remove_pipes(profile: Path, *names: str) -> None:
+    """Remove the sockets a killed soffice with ``profile`` left (its single-instance one and the pipes
+    ``names``): each name is its caller's alone."""
+    for path in [*ipc_pipe_paths(profile), *(p for name in names for p in pipe_paths(name))]:
+        try:
+            path.unlink()
+        except OSError:  # not there (soffice had not yet made it, or removed it), or not ours
+            pass

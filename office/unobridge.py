@@ -1,16 +1,16 @@
 """One warm LibreOffice, driven over UNO: the program each slot of ``office.pool`` runs.
 
-Run by a Python that has LibreOffice's ``uno`` module (Debian ``python3-uno`` is built for the system
-``/usr/bin/python3``, not for our virtualenv), so this file imports nothing of the project. It starts
-``soffice`` listening on a UNO *pipe* (a Unix-domain socket: no TCP port, so it works inside a network
-namespace), connects to it, then reads one JSON request a line on stdin and answers one JSON line on
-stdout::
+Usage: ``unobridge.py SOFFICE HOME PIPE``. Run by a Python that has LibreOffice's ``uno`` module (Debian's
+``python3-uno`` is built for the system ``/usr/bin/python3``, not for our virtualenv), so this file imports
+nothing of the project. It starts SOFFICE with the profile ``HOME/profile``, listening on the UNO pipe PIPE
+(a Unix-domain socket: no TCP port, so it works inside a network namespace), connects to it, then reads one
+JSON request a line on stdin and answers one JSON line on stdout::
 
     {"src": "/abs/a.docx", "out": "/abs/a.pdf", "to": "pdf"}  →  {"ok": true} | {"ok": false, "error": "…"}
 
-End of stdin means the parent is gone (exited, killed, even ``kill -9``): the bridge then kills its whole
-process group, soffice included, so a pool never outlives the process that started it. soffice also gets
-``PR_SET_PDEATHSIG``, so it dies if the bridge itself is killed.
+End of stdin means the parent is done with us or gone (exited, killed, even ``kill -9``): the bridge asks
+soffice to quit, removes HOME and kills its whole process group, so a pool never outlives the process that
+started it. soffice also gets ``PR_SET_PDEATHSIG``, so it dies if the bridge itself is killed.
 """
 
 from __future__ import annotations
@@ -18,9 +18,11 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import uno  # LibreOffice's Python-UNO bridge (python3-uno)
@@ -44,6 +46,8 @@ KINDS = {
     "com.sun.star.text.TextDocument": "text",
 }
 PR_SET_PDEATHSIG = 1
+#: Seconds soffice may take to quit when asked.
+QUIT_SECONDS = 5.0
 
 
 def _props(**values: object) -> tuple[object, ...]:
@@ -100,7 +104,8 @@ def convert(desktop: object, src: str, out: str, to: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    soffice, profile_url, pipe = argv[1:4]
+    soffice, home, pipe = argv[1:4]
+    profile_url = uno.systemPathToFileUrl(os.path.join(home, "profile"))
     proc = subprocess.Popen(
         [
             soffice,
@@ -119,6 +124,7 @@ def main(argv: list[str]) -> int:
         stderr=sys.stderr,
         preexec_fn=_die_with_parent,
     )
+    desktop = None
     try:
         desktop = _connect(proc, pipe)
         _reply({"ready": True, "pid": proc.pid})
@@ -132,9 +138,26 @@ def main(argv: list[str]) -> int:
                 _reply({"ok": False, "error": getattr(exc, "Message", "") or str(exc) or type(exc).__name__})
             else:
                 _reply({"ok": True})
+        _quit(desktop, proc)  # stdin closed: the parent is done with us, or gone
+        shutil.rmtree(home, ignore_errors=True)
     finally:
-        os.killpg(0, signal.SIGKILL)  # stdin closed (the parent is gone) or soffice died: end the group
+        os.killpg(0, signal.SIGKILL)  # whatever happened, end the group (soffice and ourselves)
     return 0
+
+
+def _quit(desktop: object, proc: subprocess.Popen[bytes]) -> None:
+    """Ask soffice to quit (it then removes its sockets); kill it when it has not within a few seconds."""
+    timer = threading.Timer(QUIT_SECONDS, proc.kill)
+    timer.start()
+    try:
+        desktop.terminate()  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - the connection drops as soffice goes: that is success
+        pass
+    try:
+        proc.wait(timeout=QUIT_SECONDS)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    timer.cancel()
 
 
 def _reply(message: dict[str, object]) -> None:
