@@ -210,7 +210,10 @@ class Pool:
                     self.live.add(slot)
                     self.starts += 1
             try:
-                return slot.convert(src, out, to, timeout)
+                reason = slot.convert(src, out, to, timeout)
+                if reason is not None and not slot.healthy():
+                    raise SlotCrashed(reason)  # soffice died under it: the caller retries cold
+                return reason
             except (SlotTimeout, SlotCrashed):
                 self._retire(slot)
                 slot = None

@@ -79,6 +79,23 @@ def _connect(proc: subprocess.Popen[bytes], pipe: str) -> object:
             time.sleep(0.05)
 
 
+def _office_pid(launcher: int) -> int:
+    """The pid of ``soffice.bin``: ``soffice`` is a script that runs ``oosplash``, which runs soffice.bin
+    as its child (and starts it again after a first start that asks for a restart)."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        name, after = stat[stat.find("(") + 1 : stat.rfind(")")], stat[stat.rfind(")") + 2 :].split()
+        if name.startswith("soffice.bin") and after[1] == str(launcher):
+            return int(entry)
+    return launcher
+
+
 def _kind(doc: object) -> str:
     return next((kind for service, kind in KINDS.items() if doc.supportsService(service)), "text")  # type: ignore[attr-defined]
 
@@ -127,7 +144,7 @@ def main(argv: list[str]) -> int:
     desktop = None
     try:
         desktop = _connect(proc, pipe)
-        _reply({"ready": True, "pid": proc.pid})
+        _reply({"ready": True, "pid": _office_pid(proc.pid)})
         for line in sys.stdin:
             request = json.loads(line)
             try:
