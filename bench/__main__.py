@@ -214,6 +214,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bench.annual import main as annual_benchmark  # issue 18: its own section too
 
     annual_benchmark(["--no-write"] if args.no_write else [])
+    from bench.office import main as office_benchmark  # issue 17: PDF fill on the warm pool vs cold soffice
+
+    office_benchmark(["--no-write"] if args.no_write else [])
     return 0
 
 
