@@ -24,7 +24,6 @@ import subprocess
 import tempfile
 import threading
 import time
-import zipfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -155,7 +154,7 @@ def _without_links(src: Path, dest_dir: Path) -> Path:
     """``src``, or a copy of it without external references (``office.links``)."""
     try:
         return links.neutralise(src, dest_dir)
-    except (links.UnsafePackage, zipfile.BadZipFile, OSError) as exc:
+    except links.UnsafePackage as exc:
         raise ConversionError(f"文件无法安全转换（{exc}）", source=str(src)) from None
 
 
@@ -169,17 +168,12 @@ def _convert_pooled(
     failed: dict[Path, str] = {}
     for i, src in enumerate(srcs):
         left = deadline - time.monotonic()
+        if left <= 0:  # the files before it took all the time: nothing to kill
+            raise _timed_out(limit, label, pgid=0, profile="")
         try:
-            if left <= 0:
-                raise SlotTimeout(0, "")
             reason = pool.convert(src, work / f"{src.stem}.{to}", to, left)
-        except SlotTimeout as exc:
-            raise ConversionTimeout(
-                f"LibreOffice 转换超时（{limit:g} 秒），已终止",
-                source=label,
-                pgid=exc.pgid,
-                profile=exc.profile,
-            ) from None
+        except SlotTimeout as exc:  # the slot's process group has been killed
+            raise _timed_out(limit, label, pgid=exc.pgid, profile=exc.profile) from None
         except SlotCrashed:
             log.warning("a LibreOffice pool process died converting %s; converting it again cold", src.name)
             failed.update(_convert_cold(exe, [src], to, work, max(deadline - time.monotonic(), 1.0), label))
@@ -238,18 +232,18 @@ def _convert_cold(
         except subprocess.TimeoutExpired:
             _kill_group(proc)
             processes.remove_pipes(profile)
-            raise ConversionTimeout(
-                f"LibreOffice 转换超时（{limit:g} 秒），已终止",
-                source=label,
-                pgid=proc.pid,
-                profile=str(profile),
-            ) from None
+            raise _timed_out(limit, label, pgid=proc.pid, profile=str(profile)) from None
         except BaseException:  # interrupted (Ctrl-C, a worker shut down): leave no soffice behind
             _kill_group(proc)
             processes.remove_pipes(profile)
             raise
         detail = _tail(err) or _tail(out) or f"退出码 {proc.returncode}"
         return {src: detail for src in srcs if not (work / f"{src.stem}.{to}").is_file()}
+
+
+def _timed_out(limit: float, label: str, *, pgid: int, profile: str) -> ConversionTimeout:
+    message = f"LibreOffice 转换超时（{limit:g} 秒），已终止"
+    return ConversionTimeout(message, source=label, pgid=pgid, profile=profile)
 
 
 def _office_env() -> dict[str, str]:
@@ -332,8 +326,10 @@ def _disable_pool(reason: str) -> None:
 
 def _forget_pool_in_child() -> None:
     """After fork: the parent's slots are the parent's; close our copies of their pipes (a slot ends when
-    its stdin closes, so a child holding it open would keep the parent's pool alive) and start afresh."""
-    global _the_pool
+    its stdin closes, so a child holding it open would keep the parent's pool alive) and start afresh (with
+    a new lock: another thread of the parent may have held it at the fork)."""
+    global _the_pool, _pool_lock
+    _pool_lock = threading.Lock()
     pool, _the_pool = _the_pool, None
     if pool is not None:
         pool.forget()

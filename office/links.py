@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,6 +61,13 @@ def is_external(href: str) -> bool:
 def neutralise(src: Path, dest_dir: Path) -> Path:
     """``src`` when it has no external references (or is not a zip package); else a rewritten copy named
     like it in ``dest_dir``. Raises ``UnsafePackage`` when a part to rewrite is malformed or oversized."""
+    try:
+        return _neutralise(src, dest_dir)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError, zlib.error) as exc:
+        raise UnsafePackage(f"压缩包无法读取：{exc}") from None  # encrypted members, bad compression …
+
+
+def _neutralise(src: Path, dest_dir: Path) -> Path:
     if not zipfile.is_zipfile(src):
         return src
     with zipfile.ZipFile(src) as package:
@@ -87,7 +95,7 @@ def _rewriter(name: str) -> Callable[[etree._Element], bytes | None] | None:
     """The function that rewrites part ``name``, or None for a part that holds no links."""
     if name.endswith(".rels"):
         return _drop_external_relationships
-    if name.rsplit("/", 1)[-1] in ("content.xml", "styles.xml"):
+    if name.rsplit("/", 1)[-1] in ("content.xml", "styles.xml", "meta.xml"):  # meta: a linked template
         return _drop_external_xlinks
     return None
 

@@ -30,6 +30,9 @@ from office import processes, sandbox
 BRIDGE = Path(__file__).with_name("unobridge.py")
 #: Seconds a slot may take to start (soffice's first start with a new profile takes 2–5 s).
 START_TIMEOUT = 90.0
+#: Where slots keep their profiles: the temporary directory of the process as it started. A slot lives as
+#: long as its process, so it is not placed by a later change of ``tempfile.tempdir`` (one call's scratch).
+RUN_DIR = tempfile.gettempdir()
 #: Seconds a slot may take to quit when asked to (at exit) before it is killed.
 STOP_SECONDS = 10.0
 
@@ -67,7 +70,7 @@ class Slot:
 
     def __init__(self, config: PoolConfig) -> None:
         self.config = config
-        self.tmp = Path(tempfile.mkdtemp(prefix="itbforms-pool-"))
+        self.tmp = Path(tempfile.mkdtemp(prefix="itbforms-pool-", dir=RUN_DIR))
         self.profile = self.tmp / "profile"
         sandbox.write_profile(self.profile)
         self.conversions = 0

@@ -53,7 +53,9 @@ def test_two_conversions_in_parallel_do_not_interfere(tmp_path: Path) -> None:
 
 
 @pytest.mark.soffice
-def test_timeout_kills_the_whole_process_group(tmp_path: Path) -> None:
+@pytest.mark.parametrize("processes", ["1", "0"], ids=["pool", "cold"])
+def test_timeout_kills_the_whole_process_group(processes: str, fresh_pool, tmp_path: Path) -> None:
+    fresh_pool.setenv("ITBFORMS_OFFICE_PROCESSES", processes)
     src = make_long_docx(tmp_path / "slow.docx")
     with pytest.raises(ConversionTimeout, match="超时") as caught:
         convert(src, "pdf", tmp_path / "out", timeout=0.3)

@@ -132,6 +132,28 @@ def test_a_timeout_kills_the_process_and_the_next_conversion_works(fresh_pool, t
     assert the_pool().starts == 2
 
 
+def test_a_forked_child_starts_its_own_pool_and_leaves_the_parents(fresh_pool, tmp_path) -> None:
+    fresh_pool.setenv("ITBFORMS_OFFICE_PROCESSES", "1")
+    src = make_docx(tmp_path / "a.docx", "父子 FORK")
+    convert(src, "pdf", tmp_path / "parent")
+    mine = the_slot()
+    pid = os.fork()
+    if pid == 0:  # the child: its own slot, then gone without cleanup of its own (its bridge sees EOF)
+        code = 1
+        try:
+            convert(src, "pdf", tmp_path / "child")
+            child_slot = the_slot()
+            code = 0 if child_slot is not mine and the_pool().starts == 1 else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert (tmp_path / "child" / "a.pdf").is_file()
+    assert mine.healthy()  # the child closed its copy of our pipes, not our slot
+    assert "FORK" in pdf_text(convert(src, "pdf", tmp_path / "again"))
+    assert the_pool().starts == 1 and mine.conversions == 2
+
+
 CHILD = """
 import json, sys, time
 from pathlib import Path
