@@ -131,7 +131,6 @@ def convert_many(srcs: Sequence[Path], to: str, outdir: Path, *, timeout: float 
         work.mkdir()
         inputs = [_without_links(src, Path(tmp, "in", str(i))) for i, src in enumerate(srcs)]
         pool = _pool(exe)
-        failed: dict[Path, str] = {}
         if pool is None:
             failed = _convert_cold(exe, inputs, to, work, limit, label)
         else:

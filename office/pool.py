@@ -78,28 +78,30 @@ class Slot:
         self._buffer = b""
         self._stderr = open(self.tmp / "bridge.log", "wb")  # noqa: SIM115 - closed in stop()
         self.pipe_name = f"itbforms-{os.getpid()}-{id(self):x}-{time.monotonic_ns()}"
-        self.proc = subprocess.Popen(
-            [
-                *sandbox.prefix(),
-                config.python,
-                str(BRIDGE),
-                config.soffice,
-                str(self.tmp),
-                self.pipe_name,
-            ],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-            env={**config.env, "HOME": str(self.tmp), "TMPDIR": str(self.tmp)},
-            cwd=self.tmp,
-            start_new_session=True,
-        )
+        bridge = [config.python, str(BRIDGE), config.soffice, str(self.tmp), self.pipe_name]
+        try:
+            self.proc = subprocess.Popen(
+                [*sandbox.prefix(), *bridge],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+                env={**config.env, "HOME": str(self.tmp), "TMPDIR": str(self.tmp)},
+                cwd=self.tmp,
+                start_new_session=True,
+            )
+        except OSError as exc:  # ITBFORMS_OFFICE_PYTHON (or unshare) cannot be run
+            self._stderr.close()
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise PoolUnavailable(f"{config.python}: {exc}") from None
         try:
             ready = self._read(time.monotonic() + START_TIMEOUT)
         except (SlotTimeout, SlotCrashed) as exc:
             log = self._log_tail()
             self.stop()
             raise PoolUnavailable(log or str(exc)) from None
+        if not ready.get("ready"):
+            self.stop()
+            raise PoolUnavailable(f"the bridge answered {ready!r} instead of being ready")
         self.soffice_pid = int(str(ready["pid"]))
 
     @property
@@ -144,7 +146,11 @@ class Slot:
                     raise SlotCrashed()
                 self._buffer += chunk
         line, self._buffer = self._buffer.split(b"\n", 1)
-        return dict(json.loads(line))
+        try:
+            message = json.loads(line)
+        except ValueError:
+            raise SlotCrashed(f"not an answer: {line[:200]!r}") from None
+        return dict(message) if isinstance(message, dict) else {}
 
     def _log_tail(self) -> str:
         try:

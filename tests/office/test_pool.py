@@ -194,14 +194,19 @@ def test_no_orphan_after_kill_9_of_the_parent(tmp_path) -> None:
     assert not any(p.exists() for p in pipe_paths(info["pipe"]))
 
 
-def test_without_uno_conversions_run_cold_and_say_so_once(fresh_pool, tmp_path, caplog) -> None:
-    fresh_pool.setenv("ITBFORMS_OFFICE_PYTHON", sys.executable)  # our virtualenv's Python: no uno module
+@pytest.mark.parametrize(
+    ("python", "reason"),
+    [(sys.executable, "uno"), ("/nonexistent/python3", "/nonexistent/python3")],
+    ids=["virtualenv-python-without-uno", "no-such-python"],
+)
+def test_without_uno_conversions_run_cold_and_say_so_once(python, reason, fresh_pool, tmp_path, caplog):
+    fresh_pool.setenv("ITBFORMS_OFFICE_PYTHON", python)
     src = make_docx(tmp_path / "a.docx", "冷启动 COLD")
     with caplog.at_level(logging.WARNING, logger="office.libreoffice"):
         for n in range(2):
             assert "COLD" in pdf_text(convert(src, "pdf", tmp_path / f"out{n}"))
     warnings = [r for r in caplog.records if "pool unavailable" in r.getMessage()]
-    assert len(warnings) == 1 and "uno" in warnings[0].getMessage()
+    assert len(warnings) == 1 and reason in warnings[0].getMessage()
     assert the_pool().starts == 0 and the_pool().live == set()
 
 
