@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from extractor.settings import SettingsError, env_overrides
+from forms.limits import RecordLimits
 
 ENV_PREFIX = "ITBFORMS_"
 
@@ -22,6 +23,8 @@ class Settings:
 
     max_upload_mb: int = 50  # request body limit (Flask MAX_CONTENT_LENGTH): above it → 413
     max_record_kb: int = 2048  # a JSON record larger than this is not a record
+    record_max_chars: int = RecordLimits.max_chars  # fill: one text value the form does not bound itself
+    record_max_rows: int = RecordLimits.max_rows  # fill: rows of one table
     soffice_timeout_s: float = 60.0  # one LibreOffice conversion
     data_dir: str = "var"  # where the service keeps its own files (bundle jobs, later)
     # bundle jobs (issue 6): service.jobs, service.jobstore, extractor.bundle_zip
@@ -50,6 +53,10 @@ class Settings:
     @property
     def max_content_length(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    def record_limits(self) -> RecordLimits:
+        """What a record may hold to be filled (``forms.limits``)."""
+        return RecordLimits(max_chars=self.record_max_chars, max_rows=self.record_max_rows)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
