@@ -214,6 +214,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bench.annual import main as annual_benchmark  # issue 18: its own section too
 
     annual_benchmark(["--no-write"] if args.no_write else [])
+    from bench.cli import main as cli_benchmark  # issue 17.7: the command line's start, as processes
+
+    cli_benchmark(["--no-write"] if args.no_write else [])
     return 0
 
 
