@@ -43,7 +43,7 @@ class Settings:
     secret_key: str = ""  # signs the pages' session cookie; empty → <data_dir>/secret_key, made once
     session_hours: float = 8.0  # a page login lasts this long
     # the web server (issue 17.1): service.serving
-    server_threads: int = 2 * (os.cpu_count() or 1)  # requests handled at once (each read whole first)
+    server_threads: int = 4 * (os.cpu_count() or 1)  # requests handled at once (each read whole first)
     header_timeout_s: float = 20.0  # a request's headers must have arrived by then (else 408)
     body_timeout_s: float = 60.0  # … and its body this much later, extended by body_min_kb_per_s
     body_min_kb_per_s: float = 64.0  # an upload slower than this past body_timeout_s gets 408
