@@ -91,7 +91,6 @@ class DeadlineServer(TcpWSGIServer):
 
     def __init__(self, *args: Any, deadlines: ReadDeadlines, **kwargs: Any) -> None:
         self.deadlines = deadlines
-        self.timed_out = 0  # connections cut for a request past its deadline
         super().__init__(*args, **kwargs)
 
     def maintenance(self, now: float) -> None:
@@ -103,11 +102,13 @@ class DeadlineServer(TcpWSGIServer):
                 continue  # nothing being read, or a response under way: waitress's own business
             reason = self.deadlines.overdue(request, mono)
             if reason is not None:
-                self.timed_out += 1
                 log.warning("closing %s: %s", channel.addr, reason)
                 channel.request = None
-                channel.write_soon(_timeout_response(reason))
-                channel.close_when_flushed = True
+                try:
+                    channel.write_soon(_timeout_response(reason))
+                    channel.close_when_flushed = True
+                except Exception:  # already gone: just close (never let the event loop fail)
+                    channel.will_close = True
 
 
 def _timeout_response(reason: str) -> bytes:
