@@ -217,6 +217,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bench.office import main as office_benchmark  # issue 17: PDF fill on the warm pool vs cold soffice
 
     office_benchmark(["--no-write"] if args.no_write else [])
+    from bench.cli import main as cli_benchmark  # issue 17.7: the command line's start, as processes
+
+    cli_benchmark(["--no-write"] if args.no_write else [])
     return 0
 
 

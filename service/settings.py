@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from extractor.settings import SettingsError, env_overrides
+from forms.limits import RecordLimits
 
 ENV_PREFIX = "ITBFORMS_"
 
@@ -22,6 +23,8 @@ class Settings:
 
     max_upload_mb: int = 50  # request body limit (Flask MAX_CONTENT_LENGTH): above it → 413
     max_record_kb: int = 2048  # a JSON record larger than this is not a record
+    record_max_chars: int = RecordLimits.max_chars  # fill: one text value the form does not bound itself
+    record_max_rows: int = RecordLimits.max_rows  # fill: rows of one table
     soffice_timeout_s: float = 60.0  # one LibreOffice conversion
     data_dir: str = "var"  # where the service keeps its own files (bundle jobs, later)
     # bundle jobs (issue 6): service.jobs, service.jobstore, extractor.bundle_zip
@@ -39,6 +42,11 @@ class Settings:
     require_auth: bool = False  # True: fill, parse, check … need an account too (bundles always do)
     secret_key: str = ""  # signs the pages' session cookie; empty → <data_dir>/secret_key, made once
     session_hours: float = 8.0  # a page login lasts this long
+    # the web server (issue 17.1): service.serving
+    server_threads: int = 4 * (os.cpu_count() or 1)  # requests handled at once (each read whole first)
+    header_timeout_s: float = 20.0  # a request's headers must have arrived by then (else 408)
+    body_timeout_s: float = 60.0  # … and its body this much later, extended by body_min_kb_per_s
+    body_min_kb_per_s: float = 64.0  # an upload slower than this past body_timeout_s gets 408
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -50,6 +58,10 @@ class Settings:
     @property
     def max_content_length(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    def record_limits(self) -> RecordLimits:
+        """What a record may hold to be filled (``forms.limits``)."""
+        return RecordLimits(max_chars=self.record_max_chars, max_rows=self.record_max_rows)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real app on 127.0.0.1 (werkzeug, threaded) — the browser talks HTTP to it like to gunicorn.
+    """The real app on 127.0.0.1 (werkzeug, threaded): the browser talks HTTP to it as to ``make run``.
 
     As a serving app (not ``TESTING``) it starts its own bundle job runner thread, which works on the jobs
     of a database in a temporary directory; one parser process is plenty for the test bundles. The database
