@@ -22,6 +22,8 @@ import logging
 import os
 import signal
 import socket
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,3 +170,27 @@ class EmbeddedConsumer:
 
     def stop(self) -> None:
         self.consumer.stop(graceful=True)
+
+
+# --- beside the web server (``make run``): gunicorn's server hooks ------------------------------------------
+
+_beside: list[subprocess.Popen[bytes]] = []
+
+
+def _die_with_this_process() -> None:
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def when_ready(server: Any) -> None:
+    """Start ``itbforms worker`` with ``ITBFORMS_WORKERS`` processes beside the web server (none for 0);
+    it stops when the server stops, and is told to when the server is killed."""
+    settings = Settings.from_env()
+    if settings.workers:
+        command = [sys.executable, "-m", "service.cli", "worker", "--processes", str(settings.workers)]
+        _beside.append(subprocess.Popen(command, preexec_fn=_die_with_this_process))  # noqa: PLW1509
+
+
+def on_exit(server: Any) -> None:
+    for process in _beside:
+        process.terminate()  # SIGTERM: a graceful stop
+        process.wait(SHUTDOWN_TIMEOUT_S + 10)

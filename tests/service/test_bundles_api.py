@@ -150,3 +150,27 @@ def test_a_word_file_uploaded_as_a_bundle_is_a_415_saying_what_it_is(client):
 
     body = assert_problem(upload(client, docx(unit_record(1)), name="申报书.docx"), 415, "unsupported-file")
     assert "不是 zip 压缩包，而是 Word 文档" in body["detail"] and "申报书.docx" in body["detail"]
+
+
+def test_queue_bounds_answer_429_and_503_with_retry_after(tmp_path):
+    """No worker runs here, so every accepted job stays queued and counts against the bounds."""
+    app = create_app({"TESTING": True, "data_dir": str(tmp_path), "job_max_active": 2, "job_max_queued": 3})
+    first, second = authorized(app), authorized(app)
+    assert [upload(first, word_only_bundle()).status_code for _ in range(2)] == [202, 202]
+    refused = upload(first, word_only_bundle())
+    body = assert_problem(refused, 429, "too-many-jobs")
+    assert refused.headers["Retry-After"] == "60"
+    assert "已有 2 个批量审核任务在排队或处理中" in body["detail"] and "最多 2 个" in body["detail"]
+    assert upload(second, word_only_bundle()).status_code == 202  # another account has its own share
+    full = upload(second, word_only_bundle())
+    assert "排队的批量审核任务已达上限（3 个）" in assert_problem(full, 503, "queue-full")["detail"]
+    assert full.headers["Retry-After"] == "60"
+    assert len(jobs.store_for(app.config["SETTINGS"]).ids()) == 3  # nothing stored for the refused ones
+
+
+def test_a_nearly_full_storage_refuses_new_bundles_with_503(tmp_path):
+    app = create_app({"TESTING": True, "data_dir": str(tmp_path), "storage_min_free_mb": 1 << 40})
+    refused = upload(authorized(app), word_only_bundle())
+    body = assert_problem(refused, 503, "queue-full")
+    assert "存储空间不足" in body["detail"] and refused.headers["Retry-After"] == "60"
+    assert jobs.store_for(app.config["SETTINGS"]).ids() == []
