@@ -18,6 +18,7 @@ retries, priorities and consumer.
 from __future__ import annotations
 
 import ctypes
+import functools
 import logging
 import os
 import signal
@@ -110,14 +111,6 @@ def build(settings: Settings) -> Queue:
         _requeue(queue)
         jobs.purge(settings)
 
-    @huey.on_startup()
-    def _die_with_parent() -> None:
-        if threading.current_thread() is threading.main_thread():  # a worker process, not a thread
-            parent = os.getppid()
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-            if os.getppid() != parent:  # the parent died before the request took effect
-                os._exit(1)
-
     queue = Queue(huey, settings, prepare, read_file, assemble, requeue_stale)
     return queue
 
@@ -141,9 +134,19 @@ def queue_for(settings: Settings) -> Queue:
         return _queues[key]
 
 
+def _die_with_parent(signum: int = signal.SIGKILL) -> None:
+    """In a child process: get ``signum`` when the parent dies, even by SIGKILL (no orphan left)."""
+    parent = os.getppid()
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signum)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
 def consumer(settings: Settings, processes: int, *, threads: bool = False) -> Consumer:
     """A Huey consumer of ``settings``' queue: ``processes`` worker processes (or threads), stopping
-    gracefully on SIGTERM."""
+    gracefully on SIGTERM; its processes die with it."""
+    if not threads:
+        os.register_at_fork(after_in_child=_die_with_parent)
     return Consumer(
         queue_for(settings).huey,
         workers=processes,
@@ -177,17 +180,14 @@ class EmbeddedConsumer:
 _beside: list[subprocess.Popen[bytes]] = []
 
 
-def _die_with_this_process() -> None:
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
 def when_ready(server: Any) -> None:
     """Start ``itbforms worker`` with ``ITBFORMS_WORKERS`` processes beside the web server (none for 0);
     it stops when the server stops, and is told to when the server is killed."""
     settings = Settings.from_env()
     if settings.workers:
         command = [sys.executable, "-m", "service.cli", "worker", "--processes", str(settings.workers)]
-        _beside.append(subprocess.Popen(command, preexec_fn=_die_with_this_process))  # noqa: PLW1509
+        stop_with_server = functools.partial(_die_with_parent, signal.SIGTERM)  # SIGTERM: a graceful stop
+        _beside.append(subprocess.Popen(command, preexec_fn=stop_with_server))  # noqa: PLW1509
 
 
 def on_exit(server: Any) -> None:
