@@ -5,10 +5,10 @@ Huey consumer, files taken in turn across jobs."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from service import jobs
 from service.jobs import (
@@ -29,9 +29,12 @@ from tests.clocks import ManualClock
 from tests.extractor.bundles import make_zip, unit_record
 from tests.service.bundles.fixtures import docx, word_only_bundle
 
+pytestmark = pytest.mark.xdist_group("servers")  # Redis and PostgreSQL started once for these tests
 
-def settings_for(tmp_path: Path, **changes) -> Settings:
-    return Settings(data_dir=str(tmp_path), **changes)
+
+def settings_for(tmp_path: Path, backend: dict[str, str]) -> Settings:
+    """The embedded default, or Redis + PostgreSQL (``tests.servers.backend``)."""
+    return Settings.from_env({"ITBFORMS_DATA_DIR": str(tmp_path), **backend})
 
 
 def work(settings: Settings, job_id: str) -> None:
@@ -45,8 +48,8 @@ def work(settings: Settings, job_id: str) -> None:
     assemble_job(settings, job_id)
 
 
-def test_a_job_round_trips_one_task_per_file(tmp_path):
-    settings = settings_for(tmp_path)
+def test_a_job_round_trips_one_task_per_file(tmp_path, backend):
+    settings = settings_for(tmp_path, backend)
     job = submit_bundle(settings, word_only_bundle(), "推荐材料.zip", "江苏省工业和信息化厅")
     assert job.status == "queued" and Path(job.input_path).read_bytes() == word_only_bundle()
     with pytest.raises(JobNotReady, match="尚未完成"):
@@ -82,8 +85,8 @@ def test_a_job_round_trips_one_task_per_file(tmp_path):
         get_job(settings, "nope")
 
 
-def test_refused_and_skipped_entries_are_listed_with_the_job_s_files(tmp_path):
-    settings = settings_for(tmp_path)
+def test_refused_and_skipped_entries_are_listed_with_the_job_s_files(tmp_path, backend):
+    settings = settings_for(tmp_path, backend)
     data = make_zip(
         [
             ("甲/申报书.docx", docx(unit_record(61))),
@@ -106,9 +109,9 @@ def test_refused_and_skipped_entries_are_listed_with_the_job_s_files(tmp_path):
     assert [s["code"] for s in report["skipped"]] == ["skipped"]
 
 
-def test_a_file_whose_worker_was_lost_is_queued_again_after_its_deadline(tmp_path):
+def test_a_file_whose_worker_was_lost_is_queued_again_after_its_deadline(tmp_path, backend):
     clock = ManualClock()
-    settings = settings_for(tmp_path)
+    settings = settings_for(tmp_path, backend)
     job = submit_bundle(settings, word_only_bundle(), "b.zip")
     assert prepare_job(settings, job.id) == [0, 1, 2]
     store = JobStore(jobs.database_url(settings), jobs.storage_dir(settings), clock=clock)
@@ -125,21 +128,22 @@ def test_a_file_whose_worker_was_lost_is_queued_again_after_its_deadline(tmp_pat
     assert get_job(settings, job.id).status == "done"
 
 
-def test_finished_jobs_are_deleted_after_the_retention_time(tmp_path):
-    settings = settings_for(tmp_path)
+def test_finished_jobs_are_deleted_after_the_retention_time(tmp_path, backend):
+    settings = settings_for(tmp_path, backend)
     old, new, waiting = (submit_bundle(settings, word_only_bundle(), f"{n}.zip").id for n in "abc")
     for job_id in (old, new):
         work(settings, job_id)
-    with sqlite3.connect(tmp_path / "jobs.sqlite3") as db:
-        db.execute("UPDATE bundle_jobs SET finished_at = finished_at - 7200 WHERE id = ?", (old,))
     store = jobs.store_for(settings)
+    with store.engine.begin() as db:
+        older = text("UPDATE bundle_jobs SET finished_at = finished_at - 7200 WHERE id = :id")
+        db.execute(older, {"id": old})
     assert store.purge(older_than_s=3600) == 1
     assert store.get(old) is None and store.result(old, "report") is None
     assert store.get(new).status == "done" and store.get(waiting).status == "queued"
 
 
-def test_a_bundle_that_cannot_be_screened_fails_the_job_with_the_reason(tmp_path):
-    settings = settings_for(tmp_path)
+def test_a_bundle_that_cannot_be_screened_fails_the_job_with_the_reason(tmp_path, backend):
+    settings = settings_for(tmp_path, backend)
     job = submit_bundle(settings, word_only_bundle(), "b.zip")
     Path(job.input_path).unlink()  # e.g. removed by an operator
     assert prepare_job(settings, job.id) is None
@@ -149,10 +153,10 @@ def test_a_bundle_that_cannot_be_screened_fails_the_job_with_the_reason(tmp_path
         job_result(settings, job.id, "summary")
 
 
-def test_a_small_job_does_not_wait_behind_a_big_one(tmp_path):
+def test_a_small_job_does_not_wait_behind_a_big_one(tmp_path, backend):
     """Both submitted before the one worker starts: the big job's files and the small job's are taken in
     turn, so the small one is done after at most a file or two of the big one."""
-    settings = settings_for(tmp_path)
+    settings = settings_for(tmp_path, backend)
     content = docx(unit_record(51))
     big = submit_bundle(
         settings, make_zip([(f"单位{i:02d}/申报书.docx", content) for i in range(30)]), "大.zip"

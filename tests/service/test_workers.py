@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from service import jobs
+from service.jobstore import files_table
 from service.queue import queue_for
 from service.settings import Settings
 from tests.extractor.bundles import make_zip, unit_record
@@ -86,26 +87,25 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def files(db: Path, job_id: str) -> list[tuple[int, str | None, str | None]]:
+def files(settings: Settings, job_id: str) -> list[tuple[int, str | None, str | None]]:
     """``(index, task, worker)`` of each file of the job."""
-    with sqlite3.connect(db) as conn:
-        return conn.execute(
-            "SELECT idx, task, worker FROM bundle_files WHERE job_id = ? ORDER BY idx", (job_id,)
-        ).fetchall()
+    f = files_table.c
+    with jobs.store_for(settings).engine.connect() as db:
+        query = select(f.idx, f.task, f.worker).where(f.job_id == job_id).order_by(f.idx)
+        return [tuple(row) for row in db.execute(query)]
 
 
-def submitted(tmp_path: Path, **env: str) -> tuple[Settings, str, dict[str, str]]:
-    environ = {"ITBFORMS_DATA_DIR": str(tmp_path), **env}
+def submitted(tmp_path: Path, backend: dict[str, str], **env: str) -> tuple[Settings, str, dict[str, str]]:
+    environ = {"ITBFORMS_DATA_DIR": str(tmp_path), **backend, **env}
     settings = Settings.from_env(environ)
     job_id = jobs.submit_bundle(settings, slow_bundle(), "大批量.zip").id
     queue_for(settings).submit(job_id)
     return settings, job_id, environ
 
 
-@pytest.mark.xdist_group("workers")
-def test_two_workers_share_a_bundle_and_one_killed_mid_file_leaves_nothing_behind(tmp_path):
-    settings, job_id, env = submitted(tmp_path, ITBFORMS_JOB_FILE_DEADLINE_S="2")
-    db = tmp_path / "jobs.sqlite3"
+@pytest.mark.xdist_group("servers")
+def test_two_workers_share_a_bundle_and_one_killed_mid_file_leaves_nothing_behind(tmp_path, backend):
+    settings, job_id, env = submitted(tmp_path, backend, ITBFORMS_JOB_FILE_DEADLINE_S="2")
     with worker(env, tmp_path / "a.log") as a, worker(env, tmp_path / "b.log") as b:
         wait_for(lambda: jobs.get_job(settings, job_id, files=False).done >= 10)
         # freeze a's worker process in the middle of a file, then kill a's consumer with SIGKILL
@@ -114,7 +114,8 @@ def test_two_workers_share_a_bundle_and_one_killed_mid_file_leaves_nothing_behin
         for _ in range(200):
             for pid in a_pids:
                 os.kill(pid, signal.SIGSTOP)
-            running = [f for f in files(db, job_id) if f[1] == "running" and f":{a.pid}/" in (f[2] or "")]
+            mine = f":{a.pid}/"
+            running = [f for f in files(settings, job_id) if f[1] == "running" and mine in (f[2] or "")]
             if running:
                 mid_file = running[0][0]
                 break
@@ -130,28 +131,27 @@ def test_two_workers_share_a_bundle_and_one_killed_mid_file_leaves_nothing_behin
     assert job.status == "done", job.error
     assert (job.done, job.total, job.attempts) == (FILES, FILES, 1)
     assert any(f"第 {mid_file + 1} 个文件的处理进程中断" in note for note in job.notes), job.notes
-    by_worker = {w.split("/")[0].rsplit(":", 1)[1] for _, _, w in files(db, job_id)}
+    by_worker = {w.split("/")[0].rsplit(":", 1)[1] for _, _, w in files(settings, job_id)}
     assert by_worker == {str(a.pid), str(b.pid)}  # both read files of the one bundle
     report = json.loads(jobs.job_result(settings, job_id, "report"))
     assert report["counts"]["units"] == FILES
 
 
-@pytest.mark.xdist_group("workers")
-def test_sigterm_stops_a_worker_gracefully_and_the_next_reads_only_what_is_left(tmp_path):
-    settings, job_id, env = submitted(tmp_path)
-    db = tmp_path / "jobs.sqlite3"
+@pytest.mark.xdist_group("servers")
+def test_sigterm_stops_a_worker_gracefully_and_the_next_reads_only_what_is_left(tmp_path, backend):
+    settings, job_id, env = submitted(tmp_path, backend)
     with worker(env, tmp_path / "first.log") as first:
         wait_for(lambda: jobs.get_job(settings, job_id, files=False).done >= 10)
         first.send_signal(signal.SIGTERM)
         assert first.wait(60) == 0
-    read_first = {idx: w for idx, task, w in files(db, job_id) if task == "done"}
+    read_first = {idx: w for idx, task, w in files(settings, job_id) if task == "done"}
     stopped = jobs.get_job(settings, job_id, files=False)
     assert stopped.status == "running" and stopped.attempts == 1
     assert stopped.done == len(read_first) < FILES
-    assert not [f for f in files(db, job_id) if f[1] == "running"]  # the running file was finished
+    assert not [f for f in files(settings, job_id) if f[1] == "running"]  # the running file was finished
     with worker(env, tmp_path / "next.log") as _next:
         job = wait_for(lambda: (j := jobs.get_job(settings, job_id)).status in ("done", "failed") and j)
     assert job.status == "done" and (job.done, job.attempts) == (FILES, 1)
-    after = {idx: w for idx, _, w in files(db, job_id)}
+    after = {idx: w for idx, _, w in files(settings, job_id)}
     assert all(after[idx] == w for idx, w in read_first.items())  # not one file read twice
     assert len(set(after.values())) == 2
