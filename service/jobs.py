@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 KIND_BUNDLE = "bundle"
 STATUS_LABELS = {"queued": "排队中", "running": "处理中", "done": "已完成", "failed": "失败"}
+ACTIVE = ("queued", "running")
 #: Seconds a client refused for a full queue is told to wait (``Retry-After``).
 RETRY_AFTER_S = 60
 
@@ -124,12 +125,12 @@ def check_room(settings: Settings, account: str | None) -> None:
     ``job_max_active`` jobs queued or running, ``QueueBusy`` when the queue holds ``job_max_queued`` or the
     storage has less than ``storage_min_free_mb`` free."""
     store = store_for(settings)
-    if account is not None and (active := store.active(account)) >= settings.job_max_active:
+    if account is not None and (active := store.count(ACTIVE, account)) >= settings.job_max_active:
         raise TooManyJobs(
             f"您已有 {active} 个批量审核任务在排队或处理中（每个账户最多 {settings.job_max_active} 个），"
             f"请等其中一个完成后再上传（约 {RETRY_AFTER_S} 秒后重试）"
         )
-    if (queued := store.active()) >= settings.job_max_queued:
+    if (queued := store.count(("queued",))) >= settings.job_max_queued:
         raise QueueBusy(f"服务当前排队的批量审核任务已达上限（{queued} 个），请约 {RETRY_AFTER_S} 秒后重试")
     root = storage_dir(settings)
     root.mkdir(parents=True, exist_ok=True)
@@ -252,7 +253,7 @@ def prepare_job(settings: Settings, job_id: str) -> list[int] | None:
     gone or failed here (its upload missing, the bundle unusable)."""
     store = store_for(settings)
     job = store.get(job_id, files=False)
-    if job is None or job.status not in ("queued", "running"):
+    if job is None or job.status != "queued":  # gone, or prepared already (a task delivered twice)
         return None
     if not job.input_path or not Path(job.input_path).exists():
         store.fail(job_id, "上传的压缩包已不存在（可能已被清理），请重新上传")
@@ -285,10 +286,9 @@ def prepare_job(settings: Settings, job_id: str) -> list[int] | None:
         store.fail(job_id, str(exc))
         return None
     to_read = [r.idx for r in rows]
-    start = len(rows)
     rows += [
-        FileRow(start + i, clean_name(i_.name), "skipped" if i_.code == "skipped" else "refused", i_.message)
-        for i, i_ in enumerate(issues)
+        FileRow(len(to_read) + n, clean_name(issue.name), _issue_status(issue), issue.message)
+        for n, issue in enumerate(issues)
     ]
     _write_private(folder.parent / "issues.json", json.dumps([asdict(i) for i in issues]).encode())
     if not store.start(job_id, rows, to_read):
@@ -299,6 +299,10 @@ def prepare_job(settings: Settings, job_id: str) -> list[int] | None:
     if last or not to_read:
         return []
     return [i for i in to_read if i not in {o.index for o in unreadable}]
+
+
+def _issue_status(issue: BundleIssue) -> str:
+    return "skipped" if issue.code == "skipped" else "refused"
 
 
 def _write_private(path: Path, data: bytes) -> None:
@@ -359,6 +363,11 @@ def stale_files(settings: Settings) -> list[tuple[str, int]]:
     """Files whose worker was lost (running past ``job_file_deadline_s``), put back as queued with a note on
     their job: ``(job id, index)`` for the queue to take again."""
     return store_for(settings).requeue_stale(settings.job_file_deadline_s)
+
+
+def lost_steps(settings: Settings) -> list[tuple[str, str]]:
+    """Jobs whose prepare or assemble task was lost with its worker (``JobStore.lost_steps``)."""
+    return store_for(settings).lost_steps(settings.job_file_deadline_s)
 
 
 def purge(settings: Settings) -> int:

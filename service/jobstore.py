@@ -214,10 +214,10 @@ class JobStore:
         with self.engine.connect() as db:
             return list(db.execute(sa.select(jobs_table.c.id).order_by(jobs_table.c.created_at)).scalars())
 
-    def active(self, account: str | None = None) -> int:
-        """Jobs queued or running (of ``account`` when given): what the queue bounds count."""
+    def count(self, statuses: tuple[str, ...], account: str | None = None) -> int:
+        """Jobs in one of ``statuses`` (of ``account`` when given): what the queue bounds count."""
         c = jobs_table.c
-        query = sa.select(sa.func.count()).where(c.status.in_(("queued", "running")))
+        query = sa.select(sa.func.count()).where(c.status.in_(statuses))
         if account is not None:
             query = query.where(c.account == account)
         with self.engine.connect() as db:
@@ -227,13 +227,14 @@ class JobStore:
 
     def start(self, job_id: str, files: Sequence[FileRow], to_read: Sequence[int]) -> bool:
         """The job's bundle is listed: every entry as a file row, those of ``to_read`` queued as tasks; the
-        job is running and has been started once more. False when the job is gone or over."""
+        job is running and has been started once more. False when the job is gone or started already (a
+        prepare task delivered twice)."""
         now = self.clock()
         reading = set(to_read)
         with self.engine.begin() as db:
             changed = db.execute(
                 jobs_table.update()
-                .where(jobs_table.c.id == job_id, jobs_table.c.status.in_(("queued", "running")))
+                .where(jobs_table.c.id == job_id, jobs_table.c.status == "queued")
                 .values(
                     status="running",
                     started_at=now,
@@ -361,6 +362,25 @@ class JobStore:
                     .where(jobs_table.c.id == job_id)
                     .values(notes=json.dumps([*json.loads(notes or "[]"), note], ensure_ascii=False))
                 )
+        return found
+
+    def lost_steps(self, older_than_s: float) -> list[tuple[str, str]]:
+        """Jobs whose prepare or assemble task was lost with its worker: queued, or running with every file
+        read, and untouched for ``older_than_s``. ``(job id, "prepare" | "assemble")`` to queue again (each
+        step is harmless twice); each job is touched so that it is queued again at most once per period."""
+        c = jobs_table.c
+        now = self.clock()
+        found: list[tuple[str, str]] = []
+        with self.engine.begin() as db:
+            rows = db.execute(
+                sa.select(c.id, c.status).where(
+                    c.updated_at < now - older_than_s,
+                    (c.status == "queued") | ((c.status == "running") & (c.done >= c.total)),
+                )
+            ).all()
+            for job_id, status in rows:
+                db.execute(jobs_table.update().where(c.id == job_id).values(updated_at=now))
+                found.append((job_id, "prepare" if status == "queued" else "assemble"))
         return found
 
     def finish(self, job_id: str, report: bytes, summary: bytes) -> bool:

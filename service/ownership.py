@@ -2,7 +2,7 @@
 
 A job belongs to the account that submitted it. Any other account is answered as if the job did not exist
 (``JobNotFound``, so a job id confirms nothing), and so is a job past its retention time, even before the
-runner's next purge. Every access to a job — submitted, read, downloaded, deleted, retention shortened,
+next purge. Every access to a job — submitted, read, downloaded, deleted, retention shortened,
 refused — goes into the audit log (``service.audit``). The API and the pages call these, not ``jobs``.
 """
 

@@ -33,6 +33,7 @@ from typing import Any
 from huey import Huey, PriorityRedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 
+from extractor.settings import SettingsError
 from service import jobs
 from service.database import private_file
 from service.settings import Settings
@@ -72,7 +73,7 @@ def _huey(settings: Settings) -> Huey:
     if url.startswith(("redis://", "rediss://", "unix://")):
         return PriorityRedisHuey("itbforms", url=url, results=False)
     if url:
-        raise ValueError(f"ITBFORMS_QUEUE_URL 应为 redis://… 或留空（内置 SQLite 队列），实为 {url!r}")
+        raise SettingsError(f"ITBFORMS_QUEUE_URL 应为 redis://… 或留空（内置 SQLite 队列），实为 {url!r}")
     path = Path(settings.data_dir) / "queue.sqlite3"
     private_file(path)
     return SqliteHuey("itbforms", filename=str(path), results=False, timeout=30)
@@ -109,6 +110,9 @@ def build(settings: Settings) -> Queue:
     @huey.periodic_task(crontab(minute="*"), name="itbforms.requeue_stale")
     def requeue_stale() -> None:
         _requeue(queue)
+        for job_id, step in jobs.lost_steps(settings):
+            log.warning("job %s: its %s task was lost, queued again", job_id, step)
+            (prepare if step == "prepare" else assemble)(job_id)
         jobs.purge(settings)
 
     queue = Queue(huey, settings, prepare, read_file, assemble, requeue_stale)
@@ -142,12 +146,19 @@ def _die_with_parent(signum: int = signal.SIGKILL) -> None:
         os._exit(1)
 
 
+class _HostsSignals(Consumer):
+    """A consumer in threads of a process that keeps its own signal handlers (a test run, a dev server)."""
+
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
 def consumer(settings: Settings, processes: int, *, threads: bool = False) -> Consumer:
-    """A Huey consumer of ``settings``' queue: ``processes`` worker processes (or threads), stopping
-    gracefully on SIGTERM; its processes die with it."""
+    """A Huey consumer of ``settings``' queue: ``processes`` worker processes, stopping gracefully on
+    SIGTERM, whose processes die with it; or ``processes`` threads of this process (no signals taken)."""
     if not threads:
         os.register_at_fork(after_in_child=_die_with_parent)
-    return Consumer(
+    return (_HostsSignals if threads else Consumer)(
         queue_for(settings).huey,
         workers=processes,
         worker_type="thread" if threads else "process",
@@ -165,7 +176,6 @@ class EmbeddedConsumer:
 
     def __init__(self, settings: Settings, threads: int = 1) -> None:
         self.consumer = consumer(settings, threads, threads=True)
-        self.consumer._set_signal_handlers = lambda: None  # the host process keeps its own handlers
 
     def start(self) -> EmbeddedConsumer:
         self.consumer.start()

@@ -5,6 +5,7 @@ Huey consumer, files taken in turn across jobs."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -126,6 +127,24 @@ def test_a_file_whose_worker_was_lost_is_queued_again_after_its_deadline(tmp_pat
         read_job_file(settings, job.id, idx, "other-worker")
     assemble_job(settings, job.id)
     assert get_job(settings, job.id).status == "done"
+
+
+def test_a_lost_prepare_or_assemble_task_is_queued_again_once_per_deadline(tmp_path, backend):
+    settings = settings_for(tmp_path, backend)
+    waiting = submit_bundle(settings, word_only_bundle(), "a.zip")
+    read = submit_bundle(settings, word_only_bundle(), "b.zip")
+    for idx in prepare_job(settings, read.id):
+        read_job_file(settings, read.id, idx, "w")  # all read; its assemble task dies with its worker
+    clock = ManualClock(start=time.time())
+    store = JobStore(jobs.database_url(settings), jobs.storage_dir(settings), clock=clock)
+    assert store.lost_steps(300) == []
+    clock.advance(301)
+    assert sorted(store.lost_steps(300)) == sorted([(waiting.id, "prepare"), (read.id, "assemble")])
+    assert store.lost_steps(300) == []  # once per deadline
+    assert prepare_job(settings, read.id) is None  # a second prepare leaves a started job alone
+    assemble_job(settings, read.id)
+    assemble_job(settings, read.id)  # twice: harmless
+    assert get_job(settings, read.id).status == "done"
 
 
 def test_finished_jobs_are_deleted_after_the_retention_time(tmp_path, backend):

@@ -155,3 +155,19 @@ def test_sigterm_stops_a_worker_gracefully_and_the_next_reads_only_what_is_left(
     after = {idx: w for idx, _, w in files(settings, job_id)}
     assert all(after[idx] == w for idx, w in read_first.items())  # not one file read twice
     assert len(set(after.values())) == 2
+
+
+@pytest.mark.xdist_group("servers")
+def test_a_second_sigterm_puts_the_running_file_back_in_the_queue(tmp_path):
+    """A second SIGTERM interrupts the shutdown: the file being read goes back to the queue at once (not
+    left "running" until its deadline), and the next worker finishes the job with no attempt counted."""
+    settings, job_id, env = submitted(tmp_path, {})
+    with worker(env, tmp_path / "first.log") as first:
+        wait_for(lambda: jobs.get_job(settings, job_id, files=False).done >= 10)
+        first.send_signal(signal.SIGTERM)
+        first.send_signal(signal.SIGTERM)
+        first.wait(60)
+    assert not [f for f in files(settings, job_id) if f[1] == "running"]
+    with worker(env, tmp_path / "next.log"):
+        job = wait_for(lambda: (j := jobs.get_job(settings, job_id)).status in ("done", "failed") and j)
+    assert job.status == "done" and (job.done, job.attempts) == (FILES, 1) and job.notes == []
