@@ -15,6 +15,8 @@ command -v fc-list >/dev/null 2>&1 || pkgs+=(fontconfig)
 [ -x /usr/bin/chromium ] || pkgs+=(chromium)  # the browser the end-to-end tests drive (tests/e2e)
 [ -f /usr/lib/chromium/locales/zh-CN.pak ] || pkgs+=(chromium-l10n)  # its Chinese UI (file pickers, dates)
 command -v npm >/dev/null || pkgs+=(npm)  # installs axe-core for the accessibility tests (package.json)
+command -v redis-server >/dev/null || pkgs+=(redis-server)  # the queue across machines, in the tests
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || pkgs+=(postgresql)  # the shared job database, in the tests
 for extra in ${EXTRA_DEBIAN_PACKAGES:-}; do
     dpkg -s "$extra" >/dev/null 2>&1 || pkgs+=("$extra")
 done

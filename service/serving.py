@@ -166,8 +166,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     server = make_server(create_app(), args.host, args.port, settings)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # waitress stops its threads on SystemExit
+    from service.queue import start_workers_beside, stop_workers_beside
+
+    start_workers_beside(settings)
     print(f"itbforms 服务已启动：http://{bind}（{settings.server_threads} 个处理线程）", flush=True)
-    server.run()
+    try:
+        server.run()
+    finally:
+        stop_workers_beside()
     return 0
 
 

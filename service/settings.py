@@ -15,6 +15,8 @@ from extractor.settings import SettingsError, env_overrides
 from forms.limits import RecordLimits
 
 ENV_PREFIX = "ITBFORMS_"
+#: Settings where 0 means "none" (no worker process beside the web server).
+MAY_BE_ZERO = frozenset({"workers"})
 
 
 @dataclass(frozen=True)
@@ -27,13 +29,23 @@ class Settings:
     record_max_rows: int = RecordLimits.max_rows  # fill: rows of one table
     soffice_timeout_s: float = 60.0  # one LibreOffice conversion
     data_dir: str = "var"  # where the service keeps its own files (bundle jobs, later)
-    # bundle jobs (issue 6): service.jobs, service.jobstore, extractor.bundle_zip
-    jobs_db: str = ""  # SQLite file of the bundle jobs; empty → <data_dir>/jobs.sqlite3
-    job_workers: int = os.cpu_count() or 1  # parser processes of one running job
-    job_concurrency: int = 1  # jobs running at once on this host, all server processes together
+    # bundle jobs (issues 6, 20): service.jobs, service.jobstore, service.queue, extractor.bundle_zip
+    jobs_db: str = (
+        ""  # SQLite file of the accounts (and of the jobs by default); empty → <data_dir>/jobs.sqlite3
+    )
+    database_url: str = ""  # job records (SQLAlchemy URL); empty → that SQLite file; postgresql+psycopg://…
+    queue_url: str = ""  # the task queue; empty → SQLite under <data_dir>; redis://host:port/db
+    storage_dir: str = ""  # uploads and files every worker reads; empty → <data_dir>/storage
+    workers: int = os.cpu_count() or 1  # worker processes `make run` starts beside the web server; 0: none
+    job_workers: int = os.cpu_count() or 1  # parser processes of `itbforms bundle` (no queue)
     job_retention_hours: float = 72.0  # finished jobs and their results are deleted after this
-    job_lease_s: float = 30.0  # a running job not heard from for this long was interrupted
-    job_max_attempts: int = 2  # an interrupted job is started again until it has been started this often
+    job_file_retries: int = (
+        2  # a file task that raised is tried again this often (a parse itself never raises)
+    )
+    job_file_deadline_s: float = 300.0  # a file "running" longer was lost with its worker: queued again
+    job_max_active: int = 3  # queued + running jobs of one account; more → 429
+    job_max_queued: int = 100  # queued jobs of all accounts; more → 503
+    storage_min_free_mb: int = 1024  # free space the storage directory must keep; less → 503
     bundle_max_upload_mb: int = 200  # request body limit of POST /bundles
     bundle_max_entries: int = 10_000  # files and folders in a bundle, nested zips included
     bundle_max_total_mb: int = 1024  # uncompressed size of a whole bundle
@@ -51,6 +63,8 @@ class Settings:
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
+            if f.name in MAY_BE_ZERO and value == 0:
+                continue
             if isinstance(value, int | float) and not isinstance(value, bool) and value <= 0:
                 name = f"{ENV_PREFIX}{f.name.upper()}"
                 raise SettingsError(f"环境变量 {name} 应为正数，实为 {value!r} / {name} must be positive")
