@@ -1,10 +1,11 @@
 """One warm LibreOffice, driven over UNO: the program each slot of ``office.pool`` runs.
 
-Usage: ``unobridge.py SOFFICE HOME PIPE``. Run by a Python that has LibreOffice's ``uno`` module (Debian's
-``python3-uno`` is built for the system ``/usr/bin/python3``, not for our virtualenv), so this file imports
-nothing of the project. It starts SOFFICE with the profile ``HOME/profile``, listening on the UNO pipe PIPE
-(a Unix-domain socket: no TCP port, so it works inside a network namespace), connects to it, then reads one
-JSON request a line on stdin and answers one JSON line on stdout::
+Usage: ``unobridge.py SOFFICE HOME PIPE [OPTION…]``. Run by a Python that has LibreOffice's ``uno``
+module (Debian's ``python3-uno`` is built for the system ``/usr/bin/python3``, not for our virtualenv), so
+this file imports nothing of the project. It starts SOFFICE with the OPTIONs and the profile
+``HOME/profile``, listening on the UNO pipe PIPE (a Unix-domain socket: no TCP port, so it works inside a
+network namespace), connects to it, then reads one JSON request a line on stdin and answers one JSON line
+on stdout::
 
     {"src": "/abs/a.docx", "out": "/abs/a.pdf", "to": "pdf"}  →  {"ok": true} | {"ok": false, "error": "…"}
 
@@ -121,19 +122,13 @@ def convert(desktop: object, src: str, out: str, to: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    soffice, home, pipe = argv[1:4]
+    soffice, home, pipe, *options = argv[1:]
     profile_url = uno.systemPathToFileUrl(os.path.join(home, "profile"))
     proc = subprocess.Popen(
         [
             soffice,
             f"-env:UserInstallation={profile_url}",
-            "--headless",
-            "--invisible",
-            "--nologo",
-            "--nodefault",
-            "--nofirststartwizard",
-            "--nolockcheck",
-            "--norestore",
+            *options,
             f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
         ],
         stdin=subprocess.DEVNULL,
