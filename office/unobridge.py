@@ -11,12 +11,12 @@ on stdout::
 
 End of stdin means the parent is done with us or gone (exited, killed, even ``kill -9``): the bridge asks
 soffice to quit, removes HOME and kills its whole process group, so a pool never outlives the process that
-started it. soffice also gets ``PR_SET_PDEATHSIG``, so it dies if the bridge itself is killed.
+started it. (Were the bridge alone killed, soffice would stay in the slot's process group, which the pool
+kills as soon as it finds the slot unhealthy, and at exit.)
 """
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import shutil
@@ -46,7 +46,6 @@ KINDS = {
     "com.sun.star.drawing.DrawingDocument": "drawing",
     "com.sun.star.text.TextDocument": "text",
 }
-PR_SET_PDEATHSIG = 1
 #: Seconds soffice may take to quit when asked.
 QUIT_SECONDS = 5.0
 
@@ -58,11 +57,6 @@ def _props(**values: object) -> tuple[object, ...]:
         prop.Name, prop.Value = name, value
         out.append(prop)
     return tuple(out)
-
-
-def _die_with_parent() -> None:
-    """In the soffice child, before exec: be killed when the bridge dies."""
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _connect(proc: subprocess.Popen[bytes], pipe: str) -> object:
@@ -134,7 +128,6 @@ def main(argv: list[str]) -> int:
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=sys.stderr,
-        preexec_fn=_die_with_parent,
     )
     desktop = None
     try:
