@@ -16,7 +16,6 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import tempfile
 import time
@@ -24,27 +23,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from bench.__main__ import median_pair
 from bench.readme import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTION = "bench-office"  # of bench/README.md
 TARGET = 0.4
-
-
-def wall_medians(
-    ours: Callable[[], object], baseline: Callable[[], object], repeat: int
-) -> tuple[float, float]:
-    """Medians of ``repeat`` alternating runs of each, in wall seconds (one warm-up run of each first)."""
-    ours()
-    baseline()
-    a: list[float] = []
-    b: list[float] = []
-    for _ in range(repeat):
-        for fn, out in ((ours, a), (baseline, b)):
-            start = time.perf_counter()
-            fn()
-            out.append(time.perf_counter() - start)
-    return statistics.median(a), statistics.median(b)
 
 
 def cold_soffice(docx: Path, work: Path) -> Callable[[], bytes]:
@@ -86,8 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         docx = Path(tmp, "annex1.docx")
         docx.write_bytes(render_docx(loaded.form, loaded.record))
         try:
-            warm, cold = wall_medians(
-                lambda: fill(loaded.form, loaded.record, "pdf"), cold_soffice(docx, Path(tmp)), args.repeat
+            warm, cold = median_pair(
+                lambda: fill(loaded.form, loaded.record, "pdf"),
+                cold_soffice(docx, Path(tmp)),
+                args.repeat,
+                clock=time.perf_counter,  # LibreOffice works in other processes: wall time, not our CPU
             )
             pool = current_pool()
             starts = pool.starts if pool is not None else 0

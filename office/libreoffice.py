@@ -30,7 +30,7 @@ from pathlib import Path
 
 from forms.errors import FormsError, OwnFault
 from office import links, processes, sandbox
-from office.pool import Pool, PoolConfig, PoolUnavailable, SlotCrashed, SlotTimeout
+from office.pool import SOFFICE_OPTIONS, Pool, PoolConfig, PoolUnavailable, SlotCrashed, SlotTimeout
 
 log = logging.getLogger(__name__)
 
@@ -199,13 +199,7 @@ def _convert_cold(
             *sandbox.prefix(),
             exe,
             f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--invisible",
-            "--nologo",
-            "--nodefault",
-            "--nofirststartwizard",
-            "--nolockcheck",
-            "--norestore",
+            *SOFFICE_OPTIONS,
             "--convert-to",
             FILTERS[to],
             "--outdir",

@@ -26,6 +26,17 @@ from pathlib import Path
 
 from office import processes, sandbox
 
+#: How every soffice we start runs (pooled or cold): no window, no first-start dialogue, no restore, no
+#: lock check on its throw-away profile.
+SOFFICE_OPTIONS = (
+    "--headless",
+    "--invisible",
+    "--nologo",
+    "--nodefault",
+    "--nofirststartwizard",
+    "--nolockcheck",
+    "--norestore",
+)
 #: The bridge program each slot runs.
 BRIDGE = Path(__file__).with_name("unobridge.py")
 #: Seconds a slot may take to start (soffice's first start with a new profile takes 2–5 s).
@@ -78,7 +89,7 @@ class Slot:
         self._buffer = b""
         self._stderr = open(self.tmp / "bridge.log", "wb")  # noqa: SIM115 - closed in stop()
         self.pipe_name = f"itbforms-{os.getpid()}-{id(self):x}-{time.monotonic_ns()}"
-        bridge = [config.python, str(BRIDGE), config.soffice, str(self.tmp), self.pipe_name]
+        bridge = [config.python, str(BRIDGE), config.soffice, str(self.tmp), self.pipe_name, *SOFFICE_OPTIONS]
         try:
             self.proc = subprocess.Popen(
                 [*sandbox.prefix(), *bridge],

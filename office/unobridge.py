@@ -1,21 +1,22 @@
 """One warm LibreOffice, driven over UNO: the program each slot of ``office.pool`` runs.
 
-Usage: ``unobridge.py SOFFICE HOME PIPE``. Run by a Python that has LibreOffice's ``uno`` module (Debian's
-``python3-uno`` is built for the system ``/usr/bin/python3``, not for our virtualenv), so this file imports
-nothing of the project. It starts SOFFICE with the profile ``HOME/profile``, listening on the UNO pipe PIPE
-(a Unix-domain socket: no TCP port, so it works inside a network namespace), connects to it, then reads one
-JSON request a line on stdin and answers one JSON line on stdout::
+Usage: ``unobridge.py SOFFICE HOME PIPE [OPTION…]``. Run by a Python that has LibreOffice's ``uno``
+module (Debian's ``python3-uno`` is built for the system ``/usr/bin/python3``, not for our virtualenv), so
+this file imports nothing of the project. It starts SOFFICE with the OPTIONs and the profile
+``HOME/profile``, listening on the UNO pipe PIPE (a Unix-domain socket: no TCP port, so it works inside a
+network namespace), connects to it, then reads one JSON request a line on stdin and answers one JSON line
+on stdout::
 
     {"src": "/abs/a.docx", "out": "/abs/a.pdf", "to": "pdf"}  →  {"ok": true} | {"ok": false, "error": "…"}
 
 End of stdin means the parent is done with us or gone (exited, killed, even ``kill -9``): the bridge asks
 soffice to quit, removes HOME and kills its whole process group, so a pool never outlives the process that
-started it. soffice also gets ``PR_SET_PDEATHSIG``, so it dies if the bridge itself is killed.
+started it. (Were the bridge alone killed, soffice would stay in the slot's process group, which the pool
+kills as soon as it finds the slot unhealthy, and at exit.)
 """
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import shutil
@@ -45,7 +46,6 @@ KINDS = {
     "com.sun.star.drawing.DrawingDocument": "drawing",
     "com.sun.star.text.TextDocument": "text",
 }
-PR_SET_PDEATHSIG = 1
 #: Seconds soffice may take to quit when asked.
 QUIT_SECONDS = 5.0
 
@@ -57,11 +57,6 @@ def _props(**values: object) -> tuple[object, ...]:
         prop.Name, prop.Value = name, value
         out.append(prop)
     return tuple(out)
-
-
-def _die_with_parent() -> None:
-    """In the soffice child, before exec: be killed when the bridge dies."""
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _connect(proc: subprocess.Popen[bytes], pipe: str) -> object:
@@ -121,25 +116,18 @@ def convert(desktop: object, src: str, out: str, to: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    soffice, home, pipe = argv[1:4]
+    soffice, home, pipe, *options = argv[1:]
     profile_url = uno.systemPathToFileUrl(os.path.join(home, "profile"))
     proc = subprocess.Popen(
         [
             soffice,
             f"-env:UserInstallation={profile_url}",
-            "--headless",
-            "--invisible",
-            "--nologo",
-            "--nodefault",
-            "--nofirststartwizard",
-            "--nolockcheck",
-            "--norestore",
+            *options,
             f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
         ],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=sys.stderr,
-        preexec_fn=_die_with_parent,
     )
     desktop = None
     try:

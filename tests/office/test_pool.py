@@ -75,12 +75,15 @@ def test_a_process_is_replaced_after_k_conversions(fresh_pool, tmp_path) -> None
     assert not alive(first.soffice_pid) and live_members(first.pgid) == [] and not first.tmp.exists()
 
 
-def test_a_killed_soffice_is_replaced_before_the_next_conversion(fresh_pool, tmp_path) -> None:
+@pytest.mark.parametrize("victim", ["soffice", "bridge"])
+def test_a_killed_slot_is_replaced_before_the_next_conversion(victim, fresh_pool, tmp_path) -> None:
+    """soffice killed, or the bridge (soffice left alone in the slot's group): the next conversion kills
+    what is left of the slot and starts a new one."""
     fresh_pool.setenv("ITBFORMS_OFFICE_PROCESSES", "1")
     src = make_docx(tmp_path / "a.docx", "崩溃之后 AFTER")
     convert(src, "pdf", tmp_path / "out0")
     crashed = the_slot()
-    os.kill(crashed.soffice_pid, signal.SIGKILL)
+    os.kill(crashed.soffice_pid if victim == "soffice" else crashed.pgid, signal.SIGKILL)
     assert wait_until(lambda: not crashed.healthy())
     assert "AFTER" in pdf_text(convert(src, "pdf", tmp_path / "out1"))
     assert the_pool().starts == 2 and the_slot() is not crashed
