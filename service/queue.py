@@ -11,7 +11,8 @@ retries, priorities and consumer.
   counted. Files already read are never read again.
 - **Lost workers**: Huey has no late acknowledgement, so a task whose worker process was killed is gone
   from the queue; the job database still says the file is running since when, and ``requeue_stale`` (a
-  periodic task, and after each file) queues a file again once it has run past its time budget.
+  periodic task, and after each file) queues a file again once it has run past its time budget — and a
+  job's prepare or assemble step again when the job has not moved for as long.
 - **No orphans**: each worker process asks the kernel to kill it when its parent dies (``PR_SET_PDEATHSIG``).
 """
 

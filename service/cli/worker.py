@@ -29,7 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from service.queue import consumer  # noqa: PLC0415  (Huey only for this command)
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = Settings.from_env()
-    consumer(settings, args.processes or settings.workers or 1).run()
+    worker = consumer(settings, args.processes or settings.workers or 1)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    worker.run()
     return 0
