@@ -384,7 +384,7 @@ class JobStore:
         return found
 
     def finish(self, job_id: str, report: bytes, summary: bytes) -> bool:
-        """Store the results and mark the job done (its stored files are deleted)."""
+        """Store the results and mark the job done (its stored files are deleted first)."""
         now = self.clock()
         with self.engine.begin() as db:
             changed = db.execute(
@@ -397,7 +397,7 @@ class JobStore:
             db.execute(results_table.delete().where(results_table.c.job_id == job_id))
             db.execute(results_table.insert().values(job_id=job_id, report=report, summary=summary))
             db.execute(files_table.update().where(files_table.c.job_id == job_id).values(outcome=None))
-        self._remove_files(job_id)
+            self._remove_files(job_id)  # before the commit: whoever sees the job done finds its upload gone
         return True
 
     def fail(self, job_id: str, reason: str) -> bool:
@@ -409,7 +409,7 @@ class JobStore:
                 .where(jobs_table.c.id == job_id, jobs_table.c.status.in_(("queued", "running")))
                 .values(status="failed", error=reason, finished_at=now, updated_at=now, input_path=None)
             ).rowcount
-        self._remove_files(job_id)
+            self._remove_files(job_id)  # before the commit, as in finish
         return bool(changed)
 
     def purge(self, older_than_s: float) -> int:
