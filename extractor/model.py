@@ -34,6 +34,7 @@ class Paragraph:
 
     ``index`` is the block's position in the document; ``page`` is 1-based where the format has pages;
     ``top``/``bottom`` are the line's vertical position on its page (PDF points from the top), where known.
+    ``confidence`` is the text recognition's confidence (0–1) for a line read from a scanned page.
     """
 
     text: str
@@ -41,6 +42,7 @@ class Paragraph:
     page: int | None = None
     top: float | None = None
     bottom: float | None = None
+    confidence: float | None = None
 
     @property
     def printed(self) -> bool:
@@ -56,7 +58,8 @@ class Cell:
     ``value`` is the typed value a spreadsheet stored (number, date, bool) when there is one — ``text`` is
     then only its display; ``percent`` says the spreadsheet showed it with a ``%`` format (0.7845 → 78.45%).
     ``checked`` lists the states of the checkboxes found in the cell, in order. ``page`` is set when the
-    cell is on another page than its table's first (a PDF table stitched across pages).
+    cell is on another page than its table's first (a PDF table stitched across pages). ``confidence`` is
+    the text recognition's confidence (0–1, its weakest text) for a cell read from a scanned page.
     """
 
     text: str
@@ -68,6 +71,7 @@ class Cell:
     value: Any = None
     percent: bool = False
     page: int | None = None
+    confidence: float | None = None
 
     @property
     def raw(self) -> Any:

@@ -554,6 +554,13 @@ def read_pdf(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceD
         for line in _lines(outside):
             paragraph = Paragraph(text=line.text, index=0, page=number, top=line.top, bottom=line.bottom)
             items.append((number, line.top, paragraph))
+    ocr = bool(scanned and items)
+    if ocr:  # a text PDF with image pages: those are recognised (``extractor.scan``)
+        from extractor.scan import recognise_pages
+
+        found_on = recognise_pages(data, name, scanned, limits)
+        items += found_on
+        scanned = [n for n in scanned if n not in {page for page, _, _ in found_on}]
     if scanned:
         problems.append(
             Problem(
@@ -572,7 +579,10 @@ def read_pdf(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceD
         raise UnreadableFile(name, "PDF 中没有任何文字", english="empty PDF")
     items.sort(key=lambda item: (item[0], item[1]))
     blocks = _assemble([block for _, _, block in items])
-    return SourceDoc(file=name, kind="pdf", blocks=tuple(blocks), problems=tuple(problems), pages=total)
+    meta = {"ocr": True} if ocr else {}
+    return SourceDoc(
+        file=name, kind="pdf", blocks=tuple(blocks), problems=tuple(problems), pages=total, meta=meta
+    )
 
 
 def _page_count(document: Any, listed: int) -> int:
