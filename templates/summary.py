@@ -147,6 +147,7 @@ COLUMNS: tuple[tuple[str, float, Callable[[Row], Any], str | None], ...] = (
     ("问题说明", 48, lambda u: "\n".join(findings(u)) or None, None),
     ("联系人 / 手机", 20, _contact, None),
     ("备注", 14, lambda u: None, None),
+    ("盖章", 9, lambda u: u.get("seal"), None),  # last: the spec's columns keep their places
 )
 HEADERS = tuple(c[0] for c in COLUMNS)
 

@@ -43,6 +43,7 @@ class FileOutcome:
     problems: list[Problem] = field(default_factory=list)
     unit: int | None = None  # seq of the unit the file was assigned to
     role: str | None = None  # "primary" (the record comes from it) or "compared"
+    seals: list[dict[str, Any]] | None = None  # a PDF's red seals (``extractor.seals``), None for other files
 
     @property
     def failed(self) -> bool:
@@ -95,6 +96,7 @@ def parse_entry(
     form = result.form
     outcome.form = form if isinstance(form, str) else form.id
     outcome.problems = list(result.problems)
+    outcome.seals = result.seals
     if outcome.form != ANNEX1.id:
         outcome.status = "other_form"
         outcome.reason = "是年度运行情况表（附件2），不是申报书，未纳入推荐汇总"
