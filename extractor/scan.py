@@ -3,17 +3,18 @@
 Each page is rendered with pypdfium2 (its size bounded by ``Limits.max_page_pixels``), straightened
 (the skew measured on the long ruling lines), cleared of red seal ink (only the red channel is read, in
 which the ink is as light as the paper, so a stamp over a label does not hide it; the stamps found are
-kept as seals), its table ruling lines found with
-OpenCV and its text recognised (``extractor.ocr``). Text boxes and ruling lines are then handed, in PDF
-points, to the same table finder and cell assembly as a text PDF's characters and lines
-(``extractor.pdf``): the mapper sees the same intermediate, each cell and line carrying the recognition
-confidence of its weakest text box.
+kept as seals), its table ruling lines found with OpenCV and its text recognised (``extractor.ocr``).
+Text boxes and ruling lines are then handed, in PDF points, to the same table finder and cell assembly
+as a text PDF's characters and lines (``extractor.pdf``): the mapper sees the same intermediate, each
+cell and line carrying the recognition confidence of its weakest text box.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -28,6 +29,7 @@ from extractor.ocr import TextBox, recognise
 from extractor.pdf import (
     _assemble,
     _cluster,
+    _edge,
     _find_tables,
     _index,
     _inside,
@@ -77,32 +79,14 @@ def is_scan(data: bytes) -> bool:
 
 def read_scan(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceDoc:
     """Read a scanned PDF (bytes; ``name`` names it in messages) into a ``SourceDoc`` of kind ``scan``."""
-    deadline = Deadline(limits, limits.ocr_timeout)
-    try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        raise UnreadableFile(name, f"PDF 文件已损坏，无法读取（{exc}）", english="corrupt PDF") from None
     problems: list[Problem] = []
-    items: list[tuple[int, float, Paragraph | _PageTable]] = []
-    seals: list[Seal] = []
-    total = len(document)
-    recognised = min(total, limits.max_pages, limits.max_ocr_pages)
-    if total > recognised:
-        problems.append(
-            Problem("pages_not_recognised", Severity.WARN, params={"total": total, "limit": recognised})
-        )
-    try:
-        for number in range(1, recognised + 1):
-            if deadline.passed():
-                raise UnreadableFile(name, f"PDF 第 {number} 页{deadline.reason}", english="parse timeout")
-            page = read_page(document[number - 1], number, limits)
-            seals.extend(page.seals)
-            try:
-                items.extend(page.blocks(limits))
-            except _Refused as exc:
-                raise UnreadableFile(name, f"PDF 第 {number} 页{exc.reason}", english=exc.english) from None
-    finally:
-        document.close()
+    with _opened(data, name) as document:
+        total = len(document)
+        recognised = min(total, limits.max_pages, limits.max_ocr_pages)
+        if total > recognised:
+            params = {"total": total, "limit": recognised}
+            problems.append(Problem("pages_not_recognised", Severity.WARN, params=params))
+        items, seals = _recognise(document, name, range(1, recognised + 1), limits)
     if not items:
         raise UnreadableFile(
             name,
@@ -125,20 +109,39 @@ def recognise_pages(
 ) -> list[tuple[int, float, Paragraph | _PageTable]]:
     """The blocks (with page and top) of the image pages ``pages`` (1-based) of a text PDF, recognised as
     a scan's are: a mixed PDF's text pages are read as text, its scanned pages by recognition."""
-    deadline = Deadline(limits, limits.ocr_timeout)
-    document = pdfium.PdfDocument(data)
-    items: list[tuple[int, float, Paragraph | _PageTable]] = []
+    with _opened(data, name) as document:
+        return _recognise(document, name, pages[: limits.max_ocr_pages], limits)[0]
+
+
+@contextmanager
+def _opened(data: bytes, name: str) -> Iterator[pdfium.PdfDocument]:
     try:
-        for number in pages[: limits.max_ocr_pages]:
-            if deadline.passed():
-                raise UnreadableFile(name, f"PDF 第 {number} 页{deadline.reason}", english="parse timeout")
-            try:
-                items.extend(read_page(document[number - 1], number, limits).blocks(limits))
-            except _Refused as exc:
-                raise UnreadableFile(name, f"PDF 第 {number} 页{exc.reason}", english=exc.english) from None
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise UnreadableFile(name, f"PDF 文件已损坏，无法读取（{exc}）", english="corrupt PDF") from None
+    try:
+        yield document
     finally:
         document.close()
-    return items
+
+
+def _recognise(
+    document: pdfium.PdfDocument, name: str, pages: Iterable[int], limits: Limits
+) -> tuple[list[tuple[int, float, Paragraph | _PageTable]], list[Seal]]:
+    """The blocks and seals of ``pages`` (1-based), within ``limits.ocr_timeout``."""
+    deadline = Deadline(limits, limits.ocr_timeout)
+    items: list[tuple[int, float, Paragraph | _PageTable]] = []
+    seals: list[Seal] = []
+    for number in pages:
+        if deadline.passed():
+            raise UnreadableFile(name, f"PDF 第 {number} 页{deadline.reason}", english="parse timeout")
+        page = read_page(document[number - 1], number, limits)
+        seals.extend(page.seals)
+        try:
+            items.extend(page.blocks(limits))
+        except _Refused as exc:
+            raise UnreadableFile(name, f"PDF 第 {number} 页{exc.reason}", english=exc.english) from None
+    return items, seals
 
 
 @dataclass
@@ -268,32 +271,19 @@ def ruling_lines(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def _edge_in_points(box: tuple[int, int, int, int], to_points: float) -> dict[str, Any]:
-    """A ruling line as ``extractor.pdf``'s table finder takes it: a zero-width line through the box."""
-    x0, top, x1, bottom = (v * to_points for v in box)
-    if x1 - x0 >= bottom - top:  # horizontal
-        mid = (top + bottom) / 2
-        return _line(x0, mid, x1, mid, "h")
-    mid = (x0 + x1) / 2
-    return _line(mid, top, mid, bottom, "v")
-
-
-def _line(x0: float, top: float, x1: float, bottom: float, orientation: str) -> dict[str, Any]:
-    return {
-        "object_type": "line",
-        "x0": x0,
-        "x1": x1,
-        "top": top,
-        "bottom": bottom,
-        "width": x1 - x0,
-        "height": bottom - top,
-        "orientation": orientation,
-    }
-
-
 def _scaled(box: tuple[float, float, float, float], factor: float) -> tuple[float, float, float, float]:
     x0, top, x1, bottom = box
     return (x0 * factor, top * factor, x1 * factor, bottom * factor)
+
+
+def _edge_in_points(box: tuple[int, int, int, int], to_points: float) -> dict[str, Any]:
+    """A ruling line as ``extractor.pdf``'s table finder takes it: a zero-width line through the box."""
+    x0, top, x1, bottom = _scaled(box, to_points)
+    if x1 - x0 >= bottom - top:  # horizontal
+        mid = (top + bottom) / 2
+        return _edge(x0, mid, x1, mid)
+    mid = (x0 + x1) / 2
+    return _edge(mid, top, mid, bottom)
 
 
 #: A dash read as the character 一 or a hyphen between a year or month and the next date (2023年一2025年).
