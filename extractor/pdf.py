@@ -554,8 +554,8 @@ def read_pdf(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceD
         for line in _lines(outside):
             paragraph = Paragraph(text=line.text, index=0, page=number, top=line.top, bottom=line.bottom)
             items.append((number, line.top, paragraph))
-    ocr = bool(scanned and items)
-    if ocr:  # a text PDF with image pages: those are recognised (``extractor.scan``)
+    ocr = bool(scanned)
+    if ocr:  # image pages (a mixed PDF, a scan not told by its bytes) are recognised (``extractor.scan``)
         from extractor.scan import recognise_pages
 
         found_on = recognise_pages(data, name, scanned, limits)

@@ -67,8 +67,12 @@ class _Locator:
     """The cell or line a provenance entry names."""
 
     def __init__(self, doc: SourceDoc) -> None:
-        self.cells: dict[tuple[Any, Any, Any], Cell] = {
-            (t.index, c.row, c.col): c for t in doc.tables() for c in t.cells()
+        self.cells: dict[tuple[Any, Any, Any], Cell] = {  # every grid place a (merged) cell covers
+            (t.index, r, c): cell
+            for t in doc.tables()
+            for r, row in enumerate(t.grid())
+            for c, cell in enumerate(row)
+            if cell is not None
         }
         self.paragraphs = {p.index: p for p in doc.paragraphs()}
 

@@ -46,8 +46,6 @@ from forms.problems import Problem, Severity
 
 #: Resolution pages are recognised at: 200 dpi reads the forms' 10.5-pt text reliably.
 DPI = 200
-#: Pages looked at to tell a scan from a text PDF (a text PDF has text on its first page).
-SNIFF_PAGES = 3
 #: Largest skew corrected, in degrees (a page fed crookedly into a scanner).
 MAX_SKEW = 5.0
 #: A ruling line is at least this fraction of the page's width (horizontal) or height (vertical) …
@@ -56,25 +54,11 @@ V_LINE_FRACTION = 1 / 60
 
 
 def is_scan(data: bytes) -> bool:
-    """Whether a PDF's first pages are images without any text (a scan); False for anything pdfium cannot
-    open (the text-PDF reader then reports it). A file naming a font is read as a text PDF without being
-    opened here (its image pages, if any, are recognised by ``extractor.pdf`` through ``recognise_pages``)."""
-    if b"/Font" in data:
-        return False
-    try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError:
-        return False
-    try:
-        images = False
-        for number in range(min(len(document), SNIFF_PAGES)):
-            page = document[number]
-            if page.get_textpage().count_chars():
-                return False
-            images = images or any(True for _ in page.get_objects(filter=(pdfium.raw.FPDF_PAGEOBJ_IMAGE,)))
-        return images
-    finally:
-        document.close()
+    """Whether a PDF is plainly a scan, told from its bytes without interpreting a page: it draws images
+    and names no font. A file that also names form XObjects (which can nest and multiply what a page
+    draws) goes to the text-PDF reader, which bounds the objects drawn on each page and then recognises
+    the image pages it found (``recognise_pages``) — as it does for any PDF whose objects are compressed."""
+    return b"/Image" in data and b"/Font" not in data and b"/Form" not in data
 
 
 def read_scan(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceDoc:

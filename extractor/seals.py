@@ -65,7 +65,8 @@ def seal_boxes(ink: np.ndarray, scale: float) -> list[Box]:
 
 
 def near(box: Box, texts: list[tuple[str, Box]]) -> str | None:
-    """The text naming the seal's place: of the texts the seal covers, the nearest one asking for a seal
+    """The text naming the seal's place: of the texts the seal covers or stands beside (within half its
+    width, on the same lines), the nearest one asking for a seal
     (``（盖章）``, its 章 even when the stamp made the rest unreadable), else the text nearest to the seal's
     centre (same units as ``box``); None when there is no text."""
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
@@ -74,9 +75,11 @@ def near(box: Box, texts: list[tuple[str, Box]]) -> str | None:
         x0, top, x1, bottom = item[1]
         return math.hypot(max(x0 - cx, 0, cx - x1), max(top - cy, 0, cy - bottom))
 
+    reach = max(box[2] - box[0], box[3] - box[1]) / 2  # a seal is stamped on or beside its label
+
     def covered(item: tuple[str, Box]) -> bool:
         x0, top, x1, bottom = item[1]
-        return x0 < box[2] and box[0] < x1 and top < box[3] and box[1] < bottom
+        return x0 < box[2] + reach and box[0] - reach < x1 and top < box[3] and box[1] < bottom
 
     asking = [t for t in texts if SEAL_MARK in t[0] and covered(t)]
     return min(asking or texts, key=distance)[0] if texts else None
