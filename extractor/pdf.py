@@ -658,6 +658,13 @@ def read_pdf(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceD
                 unseen=_unseen_text(beside),
             )
             items.append((number, line.top, paragraph))
+    ocr = bool(scanned)
+    if ocr:  # image pages (a mixed PDF, a scan not told by its bytes) are recognised (``extractor.scan``)
+        from extractor.scan import recognise_pages
+
+        found_on = recognise_pages(data, name, scanned, limits)
+        items += found_on
+        scanned = [n for n in scanned if n not in {page for page, _, _ in found_on}]
     if scanned:
         problems.append(
             Problem(
@@ -676,7 +683,10 @@ def read_pdf(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceD
         raise UnreadableFile(name, "PDF 中没有任何文字", english="empty PDF")
     items.sort(key=lambda item: (item[0], item[1]))
     blocks = _assemble([block for _, _, block in items])
-    return SourceDoc(file=name, kind="pdf", blocks=tuple(blocks), problems=tuple(problems), pages=total)
+    meta = {"ocr": True} if ocr else {}
+    return SourceDoc(
+        file=name, kind="pdf", blocks=tuple(blocks), problems=tuple(problems), pages=total, meta=meta
+    )
 
 
 def _within(chars: list[dict[str, Any]], box: tuple[float, float, float, float]) -> list[dict[str, Any]]:
