@@ -95,7 +95,10 @@ def find_seals(data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[Seal]:
     seals = []
     try:
         for index in range(min(len(document), limits.max_pages)):
-            page = document[index]
+            try:
+                page = document[index]
+            except pdfium.PdfiumError:  # a damaged page the text reader read around: no seal looked for there
+                continue
             width, height = page.get_size()
             scale = min(SEAL_DPI / 72, math.sqrt(limits.max_page_pixels / max(width * height, 1.0)))
             image = page.render(scale=scale).to_numpy()[:, :, :3]
