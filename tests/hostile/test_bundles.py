@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from service import jobs
-from service.app import create_app
 from tests.hostile.corpus import (
     SLIP_NAMES,
     declared_bomb_bundle,
@@ -21,7 +19,7 @@ from tests.hostile.corpus import (
     slip_bundle,
 )
 from tests.hostile.harness import MAX_RSS_MB, ROOT, run_measured
-from tests.service.api_calls import assert_problem, authorized, post_file, wait_done
+from tests.service.api_calls import assert_problem, authorized, job_app, post_file, wait_done
 
 API = "/api/v1"
 
@@ -52,10 +50,8 @@ REFUSED = {
 
 @pytest.fixture(scope="module")
 def bundle_app(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("jobs")
-    app = create_app({"TESTING": True, "data_dir": str(data_dir), "job_workers": 1})
-    yield app
-    jobs.stop_runner(app.config["SETTINGS"], timeout=30)
+    with job_app(tmp_path_factory.mktemp("jobs")) as app:
+        yield app
 
 
 def reason_of(entries: list[dict], name: str) -> tuple[str, str]:

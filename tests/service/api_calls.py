@@ -5,14 +5,29 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 
+from service import jobs
+from service.app import create_app
 from service.ownership import accounts_for
 
 PROBLEM = "application/problem+json"
+
+
+@contextmanager
+def job_app(data_dir: Path, **settings: Any) -> Iterator[Flask]:
+    """A test app whose bundle job runner (one parser process) works on ``data_dir``; stopped afterwards."""
+    app = create_app({"TESTING": True, "data_dir": str(data_dir), "job_workers": 1, **settings})
+    try:
+        yield app
+    finally:
+        jobs.stop_runner(app.config["SETTINGS"], timeout=30)
 
 
 def new_account(app: Flask, role: str = "authority", password: str | None = None) -> tuple[str, str]:

@@ -9,11 +9,10 @@ import pytest
 from openpyxl import load_workbook
 
 from service import jobs
-from service.app import create_app
 from service.ownership import accounts_for
 from tests.extractor.annual_bundles import CARRY_MISMATCH, fill_annual, last_year, this_year
 from tests.extractor.bundles import make_zip, unit_record
-from tests.service.api_calls import assert_problem, authorized, bearer, new_account, wait_done
+from tests.service.api_calls import assert_problem, authorized, bearer, job_app, new_account, wait_done
 from tests.service.bundles.fixtures import docx, word_only_bundle
 
 API = "/api/v1"
@@ -22,9 +21,8 @@ SEQS = (1, 2, CARRY_MISMATCH)
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    app = create_app({"TESTING": True, "data_dir": str(tmp_path_factory.mktemp("jobs")), "job_workers": 1})
-    yield app
-    jobs.stop_runner(app.config["SETTINGS"], timeout=30)
+    with job_app(tmp_path_factory.mktemp("jobs")) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,15 @@ from service.app import create_app
 from service.jobstore import JobStore
 from service.ownership import accounts_for
 from tests.extractor.bundles import make_zip
-from tests.service.api_calls import assert_problem, authorized, bearer, new_account, post_file, wait_done
+from tests.service.api_calls import (
+    assert_problem,
+    authorized,
+    bearer,
+    job_app,
+    new_account,
+    post_file,
+    wait_done,
+)
 from tests.service.bundles.fixtures import word_only_bundle
 
 API = "/api/v1"
@@ -22,10 +30,8 @@ API = "/api/v1"
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("jobs")
-    app = create_app({"TESTING": True, "data_dir": str(data_dir), "job_workers": 1, "bundle_max_entries": 50})
-    yield app
-    jobs.stop_runner(app.config["SETTINGS"], timeout=30)
+    with job_app(tmp_path_factory.mktemp("jobs"), bundle_max_entries=50) as app:
+        yield app
 
 
 @pytest.fixture

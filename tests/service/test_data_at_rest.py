@@ -14,7 +14,7 @@ from service import auth, database, jobs
 from service.app import create_app
 from service.jobstore import JobStore
 from service.settings import Settings
-from tests.service.api_calls import authorized, post_file, wait_done
+from tests.service.api_calls import authorized, job_app, post_file, wait_done
 from tests.service.bundles.fixtures import word_only_bundle
 
 API = "/api/v1"
@@ -26,9 +26,8 @@ def mode(path) -> int:
 
 @pytest.fixture
 def app(tmp_path):
-    app = create_app({"TESTING": True, "data_dir": str(tmp_path / "var"), "job_workers": 1})
-    yield app
-    jobs.stop_runner(app.config["SETTINGS"], timeout=30)
+    with job_app(tmp_path / "var") as app:
+        yield app
 
 
 def test_the_data_folder_database_and_uploads_are_private(app, tmp_path):

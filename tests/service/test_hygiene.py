@@ -12,12 +12,11 @@ import pytest
 
 from extractor.settings import Limits
 from forms.records import dump_record
-from service import jobs
 from service.app import create_app
 from service.hygiene import clean_name, file_name, strip_paths
 from service.workflows import decode_record
 from tests.hostile.corpus import text_pages
-from tests.service.api_calls import assert_problem, authorized, post_file, wait_done
+from tests.service.api_calls import assert_problem, authorized, job_app, post_file, wait_done
 from tests.service.bundles.fixtures import word_only_bundle
 from tests.service.page_calls import csrf_token
 
@@ -42,9 +41,8 @@ def test_download_names_carry_no_control_or_direction_characters(client, annex1_
 
 @pytest.fixture(scope="module")
 def bundle_app(tmp_path_factory):
-    app = create_app({"TESTING": True, "data_dir": str(tmp_path_factory.mktemp("h")), "job_workers": 1})
-    yield app
-    jobs.stop_runner(app.config["SETTINGS"], timeout=30)
+    with job_app(tmp_path_factory.mktemp("h")) as app:
+        yield app
 
 
 def test_stored_job_names_are_clean(bundle_app):

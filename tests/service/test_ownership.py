@@ -8,9 +8,8 @@ import sqlite3
 import pytest
 
 from service import database, jobs
-from service.app import create_app
 from service.ownership import accounts_for, audit_for
-from tests.service.api_calls import assert_problem, bearer, new_account, post_file, wait_done
+from tests.service.api_calls import assert_problem, bearer, job_app, new_account, post_file, wait_done
 from tests.service.bundles.fixtures import word_only_bundle
 
 API = "/api/v1"
@@ -19,9 +18,8 @@ UNIT = "测试单位011检测中心"  # a unit of word_only_bundle(): its name i
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    app = create_app({"TESTING": True, "data_dir": str(tmp_path_factory.mktemp("own")), "job_workers": 1})
-    yield app
-    jobs.stop_runner(app.config["SETTINGS"], timeout=30)
+    with job_app(tmp_path_factory.mktemp("own")) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")
