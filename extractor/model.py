@@ -63,8 +63,8 @@ class Cell:
     cell is on another page than its table's first (a PDF table stitched across pages). ``unseen`` is text
     the file holds in the cell that no reader sees — hidden, near-zero size, coloured like its background,
     deleted, outside the page, drawn invisibly — left out of ``text`` so that a value is what a person saw.
-    cell is on another page than its table's first (a PDF table stitched across pages). ``confidence`` is
-    the text recognition's confidence (0–1, its weakest text) for a cell read from a scanned page.
+    ``confidence`` is the text recognition's confidence (0–1, its weakest text) for a cell read from a
+    scanned page.
     """
 
     text: str

@@ -31,13 +31,26 @@ class OcrUnavailable(OwnFault, RuntimeError):
 
 
 @dataclass(frozen=True)
+class Glyph:
+    """One character of a recognised line: its text, its left and right edge in pixels, the engine's
+    confidence in it and whether a space comes before it in the line's text."""
+
+    text: str
+    x0: float
+    x1: float
+    score: float
+    space_before: bool = False
+
+
+@dataclass(frozen=True)
 class TextBox:
-    """One line of text found on a page image: the text, its box in pixels (x0, top, x1, bottom) and the
-    engine's confidence (0–1)."""
+    """One line of text found on a page image: the text, its box in pixels (x0, top, x1, bottom), the
+    engine's confidence (0–1) and its characters where the engine placed them (empty when it did not)."""
 
     text: str
     bbox: tuple[float, float, float, float]
     confidence: float
+    glyphs: tuple[Glyph, ...] = ()
 
 
 def model_dir() -> Path:
@@ -73,13 +86,34 @@ def engine() -> Any:
 
 def recognise(image: np.ndarray) -> list[TextBox]:
     """The lines of text on ``image`` (an H×W×3 BGR array), top to bottom."""
-    result = engine()(image)
+    result = engine()(image, return_word_box=True, return_single_char_box=True)
     if result.boxes is None or result.txts is None:  # a blank page
         return []
+    words = result.word_results or ()
+    if len(words) != len(result.txts):  # the engine leaves out lines it placed no character of
+        words = ((),) * len(result.txts)
     out = []
-    for box, text, score in zip(result.boxes, result.txts, result.scores, strict=True):
+    for box, text, score, chars in zip(result.boxes, result.txts, result.scores, words, strict=True):
         xs, ys = [float(p[0]) for p in box], [float(p[1]) for p in box]
         if text.strip():
-            out.append(TextBox(text.strip(), (min(xs), min(ys), max(xs), max(ys)), float(score)))
+            bbox = (min(xs), min(ys), max(xs), max(ys))
+            out.append(TextBox(text.strip(), bbox, float(score), _glyphs(text.strip(), chars)))
     out.sort(key=lambda b: (b.bbox[1], b.bbox[0]))
     return out
+
+
+def _glyphs(text: str, chars: Any) -> tuple[Glyph, ...]:
+    """The characters of a line as the engine placed them (``(text, score, corner points)`` each), matched
+    to the line's text so as to know where its spaces were; none when they do not spell the text."""
+    glyphs = []
+    at = 0
+    for char, score, points in chars:
+        space = False
+        while text[at : at + 1] == " ":
+            at, space = at + 1, True
+        if text[at : at + len(char)] != char:
+            return ()
+        xs = [float(p[0]) for p in points]
+        glyphs.append(Glyph(char, min(xs), max(xs), float(score), space))
+        at += len(char)
+    return tuple(glyphs) if at == len(text) else ()

@@ -8,19 +8,21 @@ number) or that holds a reading the engine is known to confuse (一 for —), is
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 from typing import Any
 
 from extractor.mapper import Mapped
-from extractor.model import Cell, Paragraph, SourceDoc, checkbox_states
+from extractor.model import Cell, Paragraph, SourceDoc
 from forms.problems import Problem, Severity
+from forms.vocabulary import CHECKED_MARKS, UNCHECKED_MARKS
 
 #: Below this confidence (0–1) a recognised value is reported as uncertain: PP-OCR gives ≥ 0.95 for clean
-#: printed text. A box's mark is one small glyph in a long line, so a line of checkboxes must be surer:
-#: the clean ones come back at ≥ 0.97, those with a mark lost or misread below.
+#: printed text. A line of checkboxes has its marks told by the ink in each box (``extractor.checkboxes``),
+#: its confidence that of its text or of its least clear mark.
 UNCERTAIN_BELOW = 0.8
-MARKS_UNCERTAIN_BELOW = 0.97
 #: The engine reads an em dash as 一 with full confidence: a chain ``测量一试验一评价`` may be either.
+MARKS = CHECKED_MARKS | UNCHECKED_MARKS
 AMBIGUOUS_DASHES = re.compile(r"[\u4e00-\u9fff]一[\u4e00-\u9fff]{1,4}一[\u4e00-\u9fff]")
 
 
@@ -40,9 +42,8 @@ def review(doc: SourceDoc, mapped: Mapped) -> Mapped:
             continue
         confidence = round(source.confidence, 3)
         provenance[path] = {**where, "source": "ocr", "confidence": confidence}
-        marks = source.checked if isinstance(source, Cell) else checkbox_states(source.text)
-        unsure = confidence < (MARKS_UNCERTAIN_BELOW if marks else UNCERTAIN_BELOW)
-        if unsure or path in flagged or AMBIGUOUS_DASHES.search(source.text):
+        unsure = confidence < UNCERTAIN_BELOW or AMBIGUOUS_DASHES.search(source.text)
+        if unsure or path in flagged or _spacing_guessed(source.text):
             problems.append(
                 Problem(
                     "ocr_uncertain",
@@ -53,6 +54,12 @@ def review(doc: SourceDoc, mapped: Mapped) -> Mapped:
                 )
             )
     return replace(mapped, problems=problems, provenance=provenance)
+
+
+def _spacing_guessed(text: str) -> bool:
+    """Whether the text has a symbol (``<``, ``±``, ``℃``, ``&``) beside which a space means something
+    (``forms.spacing``) but which the engine sets or drops by eye: ``< 0.8`` and ``<0.8`` read alike."""
+    return any((unicodedata.category(ch)[0] == "S" or ch == "&") and ch not in MARKS for ch in text)
 
 
 def _label(mapped: Mapped, path: str) -> str:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -23,6 +25,7 @@ import cv2
 import numpy as np
 import pypdfium2 as pdfium
 
+from extractor import checkboxes
 from extractor.errors import UnreadableFile
 from extractor.model import Paragraph, SourceDoc
 from extractor.ocr import TextBox, recognise
@@ -43,6 +46,7 @@ from extractor.settings import DEFAULT_LIMITS, Deadline, Limits
 from forms import FORMS
 from forms.labels import fold_label
 from forms.problems import Problem, Severity
+from forms.spacing import is_cjk
 
 #: Resolution pages are recognised at: 200 dpi reads the forms' 10.5-pt text reliably.
 DPI = 200
@@ -112,19 +116,39 @@ def _opened(data: bytes, name: str) -> Iterator[pdfium.PdfDocument]:
 def _recognise(
     document: pdfium.PdfDocument, name: str, pages: Iterable[int], limits: Limits
 ) -> tuple[list[tuple[int, float, Paragraph | _PageTable]], list[Seal]]:
-    """The blocks and seals of ``pages`` (1-based), within ``limits.ocr_timeout``."""
+    """The blocks and seals of ``pages`` (1-based), within ``limits.ocr_timeout``: each page rendered here
+    (pdfium is not thread-safe) and recognised on one of ``limits.ocr_threads`` threads (the engine and
+    OpenCV release the GIL), at most that many page images held at once."""
     deadline = Deadline(limits, limits.ocr_timeout)
     items: list[tuple[int, float, Paragraph | _PageTable]] = []
     seals: list[Seal] = []
-    for number in pages:
-        if deadline.passed():
-            raise UnreadableFile(name, f"PDF 第 {number} 页{deadline.reason}", english="parse timeout")
-        page = read_page(document[number - 1], number, limits)
+    pending: deque[Future[ScannedPage]] = deque()
+
+    def collect() -> None:
+        page = pending.popleft().result()
         seals.extend(page.seals)
         try:
             items.extend(page.blocks(limits))
         except _Refused as exc:
-            raise UnreadableFile(name, f"PDF 第 {number} 页{exc.reason}", english=exc.english) from None
+            raise UnreadableFile(name, f"PDF 第 {page.number} 页{exc.reason}", english=exc.english) from None
+
+    with ThreadPoolExecutor(max_workers=limits.ocr_threads) as pool:
+        try:
+            for number in pages:
+                if deadline.passed():
+                    raise UnreadableFile(
+                        name, f"PDF 第 {number} 页{deadline.reason}", english="parse timeout"
+                    )
+                image, scale = render(document[number - 1], limits)
+                pending.append(pool.submit(read_image, image, scale, number))
+                del image
+                if len(pending) >= limits.ocr_threads:
+                    collect()
+            while pending:
+                collect()
+        finally:
+            for future in pending:
+                future.cancel()
     return items, seals
 
 
@@ -190,16 +214,17 @@ def _with_confidence(
     return table
 
 
-def read_page(page: pdfium.PdfPage, number: int, limits: Limits) -> ScannedPage:
-    """Render, straighten, find and remove the seal ink, find the ruling lines and recognise a page."""
-    image, scale = render(page, limits)
+def read_image(image: np.ndarray, scale: float, number: int) -> ScannedPage:
+    """Straighten page ``number``'s image (rendered at ``scale`` pixels per point), find and remove the
+    seal ink, find the ruling lines and checkboxes and recognise its text."""
     image = straighten(image)
     ink = red_ink(image)
     gray = image[:, :, 2].copy()  # the red channel: red seal ink is as light as paper, black text stays black
     image = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
     to_points = 1 / scale
     edges = [_edge_in_points(seg, to_points) for seg in ruling_lines(gray)]
-    boxes = recognise(image)
+    marks = checkboxes.find(gray, scale)
+    boxes = checkboxes.place(recognise(image), marks)
     chars = [_char(box, to_points) for box in boxes]
     seals = [
         Seal(number, _scaled(bbox, to_points), near(bbox, [(b.text, b.bbox) for b in boxes]))
@@ -286,10 +311,24 @@ def _dashed_labels() -> frozenset[str]:
     return frozenset(labels)
 
 
+#: Brackets the engine read as ASCII ones, with the room a full-width bracket leaves read as spaces.
+_BRACKETS = re.compile(r" *\(([^()\n]*)\) *")
+
+
+def _full_width(m: re.Match[str]) -> str:
+    """``(2022) `` as ``（2022）`` where the bracket stands by or holds Chinese text: Chinese text is set
+    with full-width brackets, which the engine reads as ASCII ones and a space beside them."""
+    text = m.string
+    before, after = text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]
+    if any(is_cjk(ch) for ch in before + m.group(1) + after):
+        return f"（{m.group(1).strip()}）"
+    return m.group()
+
+
 def repair(text: str) -> str:
     """Recognised text with the engine's known misreadings of our forms mended: an em dash read as 一 in a
-    dashed label or between dates."""
-    text = _DATE_DASH.sub("—", text)
+    dashed label or between dates, full-width brackets read as ASCII ones."""
+    text = _BRACKETS.sub(_full_width, _DATE_DASH.sub("—", text))
     if "一" in text and fold_label(text) in _dashed_labels():
         text = text.replace("一", "—")
     return text

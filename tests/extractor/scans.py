@@ -8,10 +8,13 @@ from __future__ import annotations
 import io
 import math
 import random
+from typing import Any
 
 import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
+
+from service.bundles.screen import normalise
 
 SEAL_LABEL = "申报单位（盖章）"
 SIGNATURE_LABEL = "法定代表人（签字）"
@@ -134,3 +137,51 @@ def sealed(pdf: bytes, page: int = 1) -> bytes:
         return out.getvalue()
     finally:
         document.close()
+
+
+def with_text_layer(scanned: bytes, text: str = "91320000MA1XTEXTLAYER Zhang San Fax 0000") -> bytes:
+    """``scanned`` with a text layer as scanner software lays one, saying ``text`` (wrong on purpose) down
+    each page: under the page image on the first page, drawn invisibly (render mode 3) over it on the
+    others."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    document = pdfium.PdfDocument(scanned)
+    try:
+        wide = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
+        for index in range(len(document)):
+            page = document[index]
+            height = page.get_height()
+            for n, top in enumerate(range(60, int(height) - 40, 40)):
+                obj = raw.FPDFPageObj_NewTextObj(document.raw, b"Helvetica", ctypes.c_float(11.0))
+                raw.FPDFText_SetText(obj, ctypes.cast(wide, ctypes.POINTER(ctypes.c_ushort)))
+                raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, 60, height - top)
+                if index == 0:
+                    raw.FPDFPage_InsertObjectAtIndex(page.raw, obj, n)  # before the image: under it
+                else:
+                    raw.FPDFTextObj_SetTextRenderMode(obj, raw.FPDF_TEXTRENDERMODE_INVISIBLE)
+                    raw.FPDFPage_InsertObject(page.raw, obj)
+            raw.FPDFPage_GenerateContent(page.raw)
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()
+    finally:
+        document.close()
+
+
+def leaves(value: Any, path: str = "") -> dict[str, Any]:
+    """The record's scalar values by dotted path (rows of tables by index; a list of options is one value)."""
+    if isinstance(value, dict):
+        return {
+            k: v for key, item in value.items() for k, v in leaves(item, f"{path}.{key}".strip(".")).items()
+        }
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return {k: v for i, item in enumerate(value) for k, v in leaves(item, f"{path}.{i}").items()}
+    return {path: value}
+
+
+def same(got: Any, expected: Any) -> bool:
+    """Whether a value came back: as the bundle compares a PDF with its Word file, so spacing between
+    Chinese and Latin text, line breaks and full- or half-width brackets do not count."""
+    return normalise(got) == normalise(expected)

@@ -5,11 +5,12 @@ parsed once per session and the tests run on one worker."""
 from __future__ import annotations
 
 import io
-from typing import Any
+import threading
 
 import pypdfium2 as pdfium
 import pytest
 
+import extractor.scan
 from extractor import ParseResult, parse_bytes
 from extractor.errors import UnsupportedFile
 from extractor.pdf import read_pdf
@@ -17,14 +18,15 @@ from extractor.scan import read_scan, render
 from extractor.settings import Limits
 from extractor.sniff import sniff
 from forms.records import dump_record, load_record
-from service.bundles.screen import normalise
 from templates.render import fill
 from tests.conftest import read_example
 from tests.extractor.pdfs import pdf_pages
-from tests.extractor.scans import scan, sealed
+from tests.extractor.scans import leaves, same, scan, sealed, with_text_layer
 
 pytestmark = pytest.mark.xdist_group("extractor-scan")
 
+#: Recognition's deadline is wall-clock time: a busy test machine must not time these parses out.
+UNHURRIED = Limits(ocr_timeout=3600.0)
 #: How each form is scanned: resolution and skew differ, as scanners do.
 SCANS = {"annex1": {"dpi": 200, "skew": 0.8}, "annex2": {"dpi": 150, "skew": -1.0}}
 
@@ -45,25 +47,8 @@ def scanned(printed) -> dict[str, tuple[bytes, ParseResult]]:
     out = {}
     for name, how in SCANS.items():
         data = scan(printed[name], **how)
-        out[name] = (data, parse_bytes(data, f"{name}-盖章扫描件.pdf"))
+        out[name] = (data, parse_bytes(data, f"{name}-盖章扫描件.pdf", limits=UNHURRIED))
     return out
-
-
-def leaves(value: Any, path: str = "") -> dict[str, Any]:
-    """The record's scalar values by dotted path (rows of tables by index; a list of options is one value)."""
-    if isinstance(value, dict):
-        return {
-            k: v for key, item in value.items() for k, v in leaves(item, f"{path}.{key}".strip(".")).items()
-        }
-    if isinstance(value, list) and value and isinstance(value[0], dict):
-        return {k: v for i, item in enumerate(value) for k, v in leaves(item, f"{path}.{i}").items()}
-    return {path: value}
-
-
-def same(got: Any, expected: Any) -> bool:
-    """Whether a value came back: as the bundle compares a PDF with its Word file, so spacing between
-    Chinese and Latin text, line breaks and full- or half-width brackets do not count."""
-    return normalise(got) == normalise(expected)
 
 
 @pytest.mark.soffice
@@ -95,6 +80,17 @@ def test_recognised_values_say_so_in_their_provenance(scanned):
     values = leaves(result.to_dict()["record"])
     read = [w for path, w in result.provenance.items() if values.get(path) not in (None, "", [])]
     assert read and all(w["source"] == "ocr" for w in read)  # an empty cell has no text to be sure of
+
+
+@pytest.mark.soffice
+def test_a_scan_with_a_text_layer_gives_the_same_record_as_without_one(scanned):
+    data, without = scanned["annex2"]
+    layered = with_text_layer(data)  # under the image on page 1, invisible over it on the others
+    assert b"/Font" in layered and sniff(layered, "x.pdf") == "pdf"
+    result = parse_bytes(layered, "annex2-盖章扫描件.pdf", limits=UNHURRIED)
+    assert result.form == "annex2" and result.to_dict()["record"] == without.to_dict()["record"]
+    assert result.source is not None and "TEXTLAYER" not in " ".join(result.source.texts())
+    assert {p.field for p in result.problems} == {p.field for p in without.problems}
 
 
 @pytest.mark.soffice
@@ -136,6 +132,30 @@ def test_pages_after_the_recognised_ones_are_listed_not_read():
     assert "second" not in " ".join(doc.texts())
     (problem,) = doc.problems
     assert problem.code == "pages_not_recognised" and "共 3 页" in problem.message
+
+
+def test_pages_are_recognised_on_threads_at_most_so_many_at_once(monkeypatch):
+    pages = [f"text:The {n} page of the quarterly sales report" for n in ("first", "second", "third")]
+    data = scan(pdf_pages(pages), dpi=150)
+    alone = read_scan(data, "sales.pdf", Limits(ocr_threads=1))
+    held, most = [], []
+    lock = threading.Lock()
+    read_image = extractor.scan.read_image
+
+    def counted(*args):  # the real recognition, counting the page images in work at once
+        with lock:
+            held.append(1)
+            most.append(len(held))
+        try:
+            return read_image(*args)
+        finally:
+            with lock:
+                held.pop()
+
+    monkeypatch.setattr(extractor.scan, "read_image", counted)
+    both = read_scan(data, "sales.pdf", Limits(ocr_threads=2))
+    assert both.texts() == alone.texts() and "third page" in " ".join(both.texts())
+    assert len(most) == 3 and max(most) <= 2
 
 
 def test_a_huge_page_is_rendered_within_the_pixel_bound():
