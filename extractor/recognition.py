@@ -1,8 +1,9 @@
 """Values read by text recognition are never a silent guess: after mapping, every value that came from a
 scanned page says so in its provenance (``"source": "ocr"`` with the recognition's confidence), and one
 whose text the engine was unsure of, that failed its own validation (a USCC check character, a date, a
-number) or that holds a reading the engine is known to confuse (一 for —), is a problem ``ocr_uncertain``
-("识别不确定") carrying the recognised text for a person to compare.
+number), that holds a reading the engine is known to confuse (一 for —) or a symbol beside which it
+guesses the spacing (``<0.8``, ``&``), is a problem ``ocr_uncertain`` ("识别不确定") carrying the
+recognised text for a person to compare.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from forms.vocabulary import CHECKED_MARKS, UNCHECKED_MARKS
 #: printed text. A line of checkboxes has its marks told by the ink in each box (``extractor.checkboxes``),
 #: its confidence that of its text or of its least clear mark.
 UNCERTAIN_BELOW = 0.8
-#: The engine reads an em dash as 一 with full confidence: a chain ``测量一试验一评价`` may be either.
 MARKS = CHECKED_MARKS | UNCHECKED_MARKS
+#: The engine reads an em dash as 一 with full confidence: a chain ``测量一试验一评价`` may be either.
 AMBIGUOUS_DASHES = re.compile(r"[\u4e00-\u9fff]一[\u4e00-\u9fff]{1,4}一[\u4e00-\u9fff]")
 
 
