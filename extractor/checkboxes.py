@@ -30,6 +30,10 @@ MARKED_INK = 0.10
 #: Confidence given to a mark between the two (reported as uncertain) and to a clear one.
 UNCLEAR, CLEAR = 0.5, 1.0
 
+#: More squares than this on one page are a pattern (graph paper, a hostile page), not a form's boxes: none
+#: is read as a mark, which keeps the matching of boxes to lines bounded.
+MAX_BOXES = 500
+
 UNCHECKED, CHECKED = "☐", "☑"
 #: What the engine reads a box as (its marks, a tick, a cross): a square read as anything else is text.
 MARK_READINGS = CHECKED_MARKS | UNCHECKED_MARKS | frozenset("×xXvV✗✘")
@@ -83,10 +87,14 @@ def find(gray: np.ndarray, scale: float) -> list[Checkbox]:
         if inside.size == 0:
             continue
         candidates.append(Checkbox((x, y, x + w, y + h), float(inside.mean())))
+        if len(candidates) > 4 * MAX_BOXES:  # each box's outline counts at most a few times
+            return []
     found: list[Checkbox] = []
     for square in sorted(candidates, key=lambda c: -_area(c.bbox)):  # an outline, not its inner edge or fill
         if not any(_overlaps(square.bbox, other.bbox) for other in found):
             found.append(square)
+    if len(found) > MAX_BOXES:
+        return []
     return sorted(found, key=lambda c: (c.bbox[1], c.bbox[0]))
 
 

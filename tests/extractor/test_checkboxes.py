@@ -80,3 +80,18 @@ def test_a_square_glyph_read_as_text_is_not_taken_for_a_box():
     page = cv2.cvtColor(np.asarray(image), cv2.COLOR_GRAY2BGR)
     found = checkboxes.find(page[:, :, 2].copy(), SCALE)
     assert [box.text for box in checkboxes.place(recognise(page), found)] == ["脑机接口 国家标准 日期"]
+
+
+def squares(rows: int, cols: int) -> np.ndarray:
+    """A grayscale image of ``rows`` × ``cols`` empty 9-pt boxes, a box apart."""
+    side = round(9 * SCALE)
+    grid = np.full((2 * rows * side, 2 * cols * side), 255, np.uint8)
+    for top in range(0, grid.shape[0], 2 * side):
+        for left in range(0, grid.shape[1], 2 * side):
+            cv2.rectangle(grid, (left, top), (left + side, top + side), 0, 2)
+    return grid
+
+
+def test_a_page_of_squares_is_a_pattern_not_checkboxes():
+    assert len(checkboxes.find(squares(5, 5), SCALE)) == 25
+    assert checkboxes.find(squares(30, 20), SCALE) == []  # 600 boxes: graph paper, none read as a mark
