@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -116,39 +114,21 @@ def _opened(data: bytes, name: str) -> Iterator[pdfium.PdfDocument]:
 def _recognise(
     document: pdfium.PdfDocument, name: str, pages: Iterable[int], limits: Limits
 ) -> tuple[list[tuple[int, float, Paragraph | _PageTable]], list[Seal]]:
-    """The blocks and seals of ``pages`` (1-based), within ``limits.ocr_timeout``: each page rendered here
-    (pdfium is not thread-safe) and recognised on one of ``limits.ocr_threads`` threads (the engine and
-    OpenCV release the GIL), at most that many page images held at once."""
+    """The blocks and seals of ``pages`` (1-based), within ``limits.ocr_timeout``."""
     deadline = Deadline(limits, limits.ocr_timeout)
     items: list[tuple[int, float, Paragraph | _PageTable]] = []
     seals: list[Seal] = []
-    pending: deque[Future[ScannedPage]] = deque()
-
-    def collect() -> None:
-        page = pending.popleft().result()
+    for number in pages:
+        if deadline.passed():
+            raise UnreadableFile(name, f"PDF 第 {number} 页{deadline.reason}", english="parse timeout")
+        image, scale = render(document[number - 1], limits)
+        page = read_image(image, scale, number)
+        del image  # one page image held at a time
         seals.extend(page.seals)
         try:
             items.extend(page.blocks(limits))
         except _Refused as exc:
-            raise UnreadableFile(name, f"PDF 第 {page.number} 页{exc.reason}", english=exc.english) from None
-
-    with ThreadPoolExecutor(max_workers=limits.ocr_threads) as pool:
-        try:
-            for number in pages:
-                if deadline.passed():
-                    raise UnreadableFile(
-                        name, f"PDF 第 {number} 页{deadline.reason}", english="parse timeout"
-                    )
-                image, scale = render(document[number - 1], limits)
-                pending.append(pool.submit(read_image, image, scale, number))
-                del image
-                if len(pending) >= limits.ocr_threads:
-                    collect()
-            while pending:
-                collect()
-        finally:
-            for future in pending:
-                future.cancel()
+            raise UnreadableFile(name, f"PDF 第 {number} 页{exc.reason}", english=exc.english) from None
     return items, seals
 
 

@@ -48,9 +48,6 @@ PARSE_TIMEOUT = 30.0
 OCR_TIMEOUT = 300.0
 #: Scanned pages recognised in one document (a form is ≤ 10 pages; later pages are attachments, listed only).
 MAX_OCR_PAGES = 20
-#: Pages of one scanned PDF recognised at once (threads; the engine runs each on one core). A bundle's
-#: worker processes, one per core already, recognise theirs one at a time.
-OCR_THREADS = 2
 #: Pixels of one page rendered for recognition (A4 at 200 dpi is 3.9 million): a page declaring a huge
 #: size is rendered smaller, never allocated whole.
 MAX_PAGE_PIXELS = 8_000_000
@@ -111,7 +108,6 @@ class Limits:
     parse_timeout: float = PARSE_TIMEOUT
     ocr_timeout: float = OCR_TIMEOUT
     max_ocr_pages: int = MAX_OCR_PAGES
-    ocr_threads: int = OCR_THREADS
     max_page_pixels: int = MAX_PAGE_PIXELS
 
     def __post_init__(self) -> None:

@@ -14,7 +14,6 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import replace
 
 from extractor.bundle_zip import Bundle, BundleEntry
 from extractor.errors import UnreadableFile
@@ -32,7 +31,6 @@ def parse_all(bundle: Bundle, workers: int, limits: Limits) -> Iterator[FileOutc
             else:
                 yield parse_entry(entry.index, entry.name, entry.folder, data, limits)
         return
-    limits = replace(limits, ocr_threads=1)  # a process per core already: each recognises a page at a time
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["service.bundles.files", "extractor.docx", "extractor.pdf"])
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init) as pool:

@@ -5,12 +5,10 @@ parsed once per session and the tests run on one worker."""
 from __future__ import annotations
 
 import io
-import threading
 
 import pypdfium2 as pdfium
 import pytest
 
-import extractor.scan
 from extractor import ParseResult, parse_bytes
 from extractor.errors import UnsupportedFile
 from extractor.pdf import read_pdf
@@ -132,30 +130,6 @@ def test_pages_after_the_recognised_ones_are_listed_not_read():
     assert "second" not in " ".join(doc.texts())
     (problem,) = doc.problems
     assert problem.code == "pages_not_recognised" and "共 3 页" in problem.message
-
-
-def test_pages_are_recognised_on_threads_at_most_so_many_at_once(monkeypatch):
-    pages = [f"text:The {n} page of the quarterly sales report" for n in ("first", "second", "third")]
-    data = scan(pdf_pages(pages), dpi=150)
-    alone = read_scan(data, "sales.pdf", Limits(ocr_threads=1))
-    held, most = [], []
-    lock = threading.Lock()
-    read_image = extractor.scan.read_image
-
-    def counted(*args):  # the real recognition, counting the page images in work at once
-        with lock:
-            held.append(1)
-            most.append(len(held))
-        try:
-            return read_image(*args)
-        finally:
-            with lock:
-                held.pop()
-
-    monkeypatch.setattr(extractor.scan, "read_image", counted)
-    both = read_scan(data, "sales.pdf", Limits(ocr_threads=2))
-    assert both.texts() == alone.texts() and "third page" in " ".join(both.texts())
-    assert len(most) == 3 and max(most) <= 2
 
 
 def test_a_huge_page_is_rendered_within_the_pixel_bound():
