@@ -13,7 +13,7 @@ PORT ?= 8000
 .PHONY: run test setup system versions lock lint format typecheck bench load docs spec-docs screenshots clean
 
 run: setup
-	$(VENV)/bin/gunicorn --config gunicorn.conf.py --workers $$(nproc) --bind $(HOST):$(PORT) --timeout 180 "service.app:create_app()"
+	$(PY) -m service.serving --host $(HOST) --port $(PORT)
 
 test: setup versions
 	$(PY) -m pytest -n 2 --dist loadgroup
@@ -60,8 +60,8 @@ typecheck: setup
 bench: setup
 	$(PY) -m bench
 
-load: setup  # 50 clients × 60 s against its own gunicorn on 127.0.0.1 → bench/README.md
-	$(PY) -m bench.load --start
+load: setup  # 50 clients × 60 s against its own server on 127.0.0.1, then slow clients → bench/README.md
+	$(PY) -m bench.load --start && $(PY) -m bench.slow
 
 docs: setup
 	$(PY) -m docs.previews

@@ -51,18 +51,22 @@ class Row:
 
 
 def median_pair(
-    ours: Callable[[], object], baseline: Callable[[], object], repeat: int
+    ours: Callable[[], object],
+    baseline: Callable[[], object],
+    repeat: int,
+    clock: Callable[[], float] = time.process_time,
 ) -> tuple[float, float]:
-    """Medians of ``repeat`` alternating runs of each (one warm-up run of each first)."""
+    """Medians of ``repeat`` alternating runs of each (one warm-up run of each first), timed by ``clock``
+    (this process's CPU time by default)."""
     ours()
     baseline()
     a: list[float] = []
     b: list[float] = []
     for _ in range(repeat):
         for fn, out in ((ours, a), (baseline, b)):
-            start = time.process_time()
+            start = clock()
             fn()
-            out.append(time.process_time() - start)
+            out.append(clock() - start)
     return statistics.median(a), statistics.median(b)
 
 
@@ -214,6 +218,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bench.annual import main as annual_benchmark  # issue 18: its own section too
 
     annual_benchmark(["--no-write"] if args.no_write else [])
+    from bench.office import main as office_benchmark  # issue 17: PDF fill on the warm pool vs cold soffice
+
+    office_benchmark(["--no-write"] if args.no_write else [])
+    from bench.cli import main as cli_benchmark  # issue 17.7: the command line's start, as processes
+
+    cli_benchmark(["--no-write"] if args.no_write else [])
     return 0
 
 

@@ -3,14 +3,16 @@
 50 client threads (``--clients``) send requests for 60 s (``--duration``) to a server on the loopback
 interface only — parse a Word, a PDF and an Excel file, fill a Word and a PDF file, mixed at random with a
 fixed seed — then stop by themselves. Reported per operation: requests, 2xx/4xx/5xx, transport errors,
-throughput, p50/p95 latency; for the server: the memory of its whole process tree (gunicorn master,
-workers, their LibreOffice children; RSS sampled every 0.5 s: start, peak, end), LibreOffice processes and
-temporary files left after the run. Exit status 0 when no answer was a 5xx or failed and nothing leaked.
+throughput, p50/p95 latency, beside the figures of the previous run; for the server: the memory of its
+whole process tree (server processes, their LibreOffice children; RSS sampled every 0.5 s: start, peak,
+end), LibreOffice processes and temporary files left after the run. Exit status 0 when no answer was a
+5xx or failed and nothing leaked.
 
-``--start`` starts the server itself as ``make run`` does (``gunicorn --workers 2 --timeout 180
-'service.app:create_app()'`` on a free port of 127.0.0.1), with its own temporary and data directories so
-that what it leaves behind is counted exactly, and stops it (its whole process group) at the end. Without
-``--start`` it loads a server already running on ``--host``/``--port`` (127.0.0.1:8000, ``make run``).
+``--start`` starts the server itself as ``make run`` does (``python -m service.serving``, waitress; or
+``--server gunicorn-sync``, the sync gunicorn workers ``make run`` used before issue 17) on a free port of
+127.0.0.1, with its own temporary and data directories so that what it leaves behind is counted exactly,
+and stops it (its whole process group) at the end. Without ``--start`` it loads a server already running on
+``--host``/``--port`` (127.0.0.1:8000, ``make run``).
 
 The documents are made from the example records (``examples/``), the PDF by LibreOffice once. The result
 table is written into ``bench/README.md`` between its ``bench-load`` markers (``--no-write``: print only).
@@ -39,7 +41,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.processes import children, descendants
-from bench.readme import write_section
+from bench.readme import README, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTION = "bench-load"  # of bench/README.md
@@ -52,7 +54,7 @@ MIX: dict[str, float] = {
     "fill docx": 0.20,
     "fill pdf": 0.15,
 }
-REQUEST_TIMEOUT = 180.0  # as gunicorn's --timeout in the Makefile: a request is never cut short by us first
+REQUEST_TIMEOUT = 180.0  # a request is never cut short by us first
 SAMPLE_EVERY = 0.5
 WINDOW = 10.0  # seconds at the start and at the end of the load whose peaks are compared (a leak grows)
 PROJECT_TEMP_PREFIXES = ("itbforms-", "lu")  # our TemporaryDirectory prefixes, LibreOffice's scratch files
@@ -193,27 +195,28 @@ def soffice_pids(pids: list[int] | None = None) -> list[int]:
 
 
 def find_server(host: str, port: int) -> int:
-    """The pid of the gunicorn master serving ``host:port`` (its command line names the bind address)."""
-    bind = f"{host}:{port}".encode()
+    """The pid of the server on ``host:port`` (``make run``'s, or a gunicorn master: its command line names
+    the port)."""
     masters = []
     for entry in Path("/proc").glob("[0-9]*"):
         try:
-            cmdline = (entry / "cmdline").read_bytes()
+            args = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"gunicorn" in cmdline and bind in cmdline:
+        ours = b"service.serving" in args and str(port).encode() in args
+        if ours or (any(b"gunicorn" in a for a in args) and f"{host}:{port}".encode() in args):
             masters.append(int(entry.name))
     tree = children()
     roots = [p for p in masters if not any(p in tree.get(m, []) for m in masters)]
     if not roots:
-        raise LoadError(f"找不到在 {host}:{port} 上运行的 gunicorn（先 make run，或用 --start）")
+        raise LoadError(f"找不到在 {host}:{port} 上运行的服务（先 make run，或用 --start）")
     return roots[0]
 
 
 @dataclass
 class Samples:
     mb: list[tuple[float, float]] = field(default_factory=list)  # (time, RSS of the whole tree)
-    python_mb: list[float] = field(default_factory=list)  # RSS of gunicorn's own processes (no LibreOffice)
+    python_mb: list[float] = field(default_factory=list)  # RSS of the server's own processes (no LibreOffice)
     soffice_peak: int = 0
 
 
@@ -247,7 +250,28 @@ def free_port(host: str) -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(host: str, workers: int) -> Server:
+#: The servers ``--start`` can start: ours (``make run``) and, for comparison, the one used before.
+SERVERS = ("itbforms", "gunicorn-sync")
+
+
+def server_command(server: str, host: str, port: int, workers: int) -> list[str]:
+    if server == "itbforms":
+        return [sys.executable, "-m", "service.serving", "--host", host, "--port", str(port)]
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    return [
+        gunicorn,
+        "--workers",
+        str(workers),
+        "--bind",
+        bind,
+        "--timeout",
+        "180",
+        "service.app:create_app()",
+    ]
+
+
+def start_server(host: str, workers: int, server: str = "itbforms") -> Server:
     port = free_port(host)
     scratch = Path(tempfile.mkdtemp(prefix="itbforms-load-"))
     (scratch / "tmp").mkdir()
@@ -256,23 +280,12 @@ def start_server(host: str, workers: int) -> Server:
         "TMPDIR": str(scratch / "tmp"),
         "ITBFORMS_DATA_DIR": str(scratch / "var"),
     }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     proc = subprocess.Popen(
-        [
-            str(gunicorn),
-            "--workers",
-            str(workers),
-            "--bind",
-            bind,
-            "--timeout",
-            "180",
-            "service.app:create_app()",
-        ],
+        server_command(server, host, port, workers),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=open(scratch / "gunicorn.log", "wb"),  # noqa: SIM115 (the child owns it)
+        stderr=open(scratch / "server.log", "wb"),  # noqa: SIM115 (the child owns it)
         start_new_session=True,
     )
     server = Server(proc, port, scratch)
@@ -289,11 +302,11 @@ def start_server(host: str, workers: int) -> Server:
         if proc.poll() is not None:
             break
     stop_server(server)
-    raise LoadError(f"gunicorn 未能启动，见 {scratch / 'gunicorn.log'}")
+    raise LoadError(f"服务未能启动，见 {scratch / 'server.log'}")
 
 
 def stop_server(server: Server) -> None:
-    """SIGTERM to the whole process group (gunicorn stops its workers), SIGKILL after 20 s."""
+    """SIGTERM to the whole process group (the server stops its threads or workers), SIGKILL after 20 s."""
     for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 5)):
         try:
             os.killpg(server.proc.pid, sig)
@@ -321,11 +334,11 @@ class Result:
     mb_first: float  # peak in the first WINDOW seconds of the load
     mb_last: float  # peak in the last WINDOW seconds
     mb_end: float
-    python_mb: tuple[float, float, float]  # gunicorn's processes without LibreOffice: start, peak, end
+    python_mb: tuple[float, float, float]  # the server's processes without LibreOffice: start, peak, end
     soffice_peak: int
     soffice_left: int
     temp_left: list[str]
-    workers: int | None
+    server: str  # which server, as the report names it
 
     @property
     def server_errors(self) -> int:
@@ -364,8 +377,25 @@ def table(result: Result) -> str:
     return "\n".join(lines)
 
 
-def report(result: Result) -> str:
-    workers = f"{result.workers} gunicorn workers, " if result.workers else ""
+def describe_server(server: str, workers: int) -> str:
+    if server == "itbforms":
+        return "the server of `make run` (waitress, `service.serving`)"
+    return f"{workers} sync gunicorn workers (the server of `make run` before issue 17)"
+
+
+def previous_run(section: str = SECTION) -> str | None:
+    """The date and **all** row of the figures now in ``bench/README.md``: what this run is compared with."""
+    text = README.read_text(encoding="utf-8") if README.exists() else ""
+    body = text.partition(f"<!-- {section}:begin -->")[2].partition(f"<!-- {section}:end -->")[0]
+    stamp = next((line.split(" on ")[0] for line in body.splitlines() if line.startswith("Measured ")), None)
+    row = next((line for line in body.splitlines() if line.startswith("| **all** |")), None)
+    if stamp is None or row is None:
+        return None
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    return f"{stamp.removeprefix('Measured ')}: {cells[6]} req/s, p50 {cells[7]} s, p95 {cells[8]} s"
+
+
+def report(result: Result, previous: str | None = None) -> str:
     verdict = "met" if result.ok else "NOT met"
     return "\n".join(
         [
@@ -373,22 +403,22 @@ def report(result: Result) -> str:
             "",
             f"Measured {result.when} on {os.cpu_count()} CPUs, Python {sys.version.split()[0]}: "
             f"`python -m bench.load --start` — {result.clients} client threads for {result.duration:g} s "
-            f"against {workers}127.0.0.1 (the server of `make run`), each request on a new connection, "
+            f"against {result.server} on 127.0.0.1, each request on a new connection, "
             f"mixed at random ({', '.join(f'{k} {v:.0%}' for k, v in MIX.items())}); wall time "
             f"{result.wall:.0f} s including the requests in flight at the end. Latency includes the wait in "
-            f"the listen queue ({result.clients} clients share {result.workers or 'the'} workers: requests "
-            "queue, none is dropped).",
+            f"the queue ({result.clients} clients share its workers: requests wait, none is dropped)."
+            + (f" The previous run ({previous}) is the row to compare **all** with." if previous else ""),
             "",
             table(result),
             "",
             "| server | value |",
             "|---|---:|",
-            f"| RSS of the gunicorn process tree at start (MB) | {result.mb_start:.0f} |",
+            f"| RSS of the server's process tree at start (MB) | {result.mb_start:.0f} |",
             f"| peak RSS during the run (MB) | {result.mb_peak:.0f} |",
             f"| peak RSS in the first {WINDOW:g} s / the last {WINDOW:g} s of load (MB) "
             f"| {result.mb_first:.0f} / {result.mb_last:.0f} |",
             f"| RSS at the end (MB) | {result.mb_end:.0f} |",
-            "| gunicorn master + workers alone (no LibreOffice): start / peak / end (MB) "
+            "| the server's own processes (no LibreOffice): start / peak / end (MB) "
             f"| {' / '.join(f'{mb:.0f}' for mb in result.python_mb)} |",
             f"| LibreOffice processes at once, at most | {result.soffice_peak} |",
             f"| LibreOffice processes left after the run | {result.soffice_left} |",
@@ -409,9 +439,10 @@ def run(
     start: bool,
     workers: int,
     log: Callable[[str], None],
+    server_name: str = "itbforms",
 ) -> Result:
     host = loopback_host(host)
-    server = start_server(host, workers) if start else None
+    server = start_server(host, workers, server_name) if start else None
     try:
         if server:
             port = server.port
@@ -469,7 +500,7 @@ def run(
             soffice_peak=samples.soffice_peak,
             soffice_left=len(set(soffice_pids(tree)) | (set(soffice_pids()) - soffice_before - set(tree))),
             temp_left=new_temp,
-            workers=workers if server else None,
+            server=describe_server(server_name, workers) if server else f"the server on port {port}",
         )
     finally:
         if server:
@@ -484,7 +515,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--start", action="store_true", help="start gunicorn as `make run` does, stop it after"
     )
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers with --start (default 2)")
+    parser.add_argument("--server", choices=SERVERS, default="itbforms", help="which server --start starts")
+    parser.add_argument("--workers", type=int, default=2, help="workers of gunicorn-sync (default 2)")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load (default 60)")
     parser.add_argument(
@@ -506,11 +538,12 @@ def main(argv: list[str] | None = None) -> int:
             start=args.start,
             workers=args.workers,
             log=log,
+            server_name=args.server,
         )
     except LoadError as exc:
         log(f"bench.load: {exc}")
         return 2
-    text = report(result)
+    text = report(result, previous_run())
     print(text)
     if result.temp_left:
         log(f"left in the temporary directory: {', '.join(result.temp_left[:10])}")

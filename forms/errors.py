@@ -41,8 +41,10 @@ class InvalidRecord(RecordError):
     ``errors`` holds the problems as dicts (``field``, ``code``, ``message``, ``raw``) for the API's 422.
     """
 
+    lead = "记录中有无效的值"
+
     def __init__(self, problems: list[Any], *, source: str | None = None) -> None:
         self.errors = [p.to_dict() for p in problems]
         first = problems[0].message if problems else ""
         more = f"（另有 {len(problems) - 1} 处）" if len(problems) > 1 else ""
-        super().__init__(f"记录中有无效的值：{first}{more}", source=source)
+        super().__init__(f"{self.lead}：{first}{more}", source=source)

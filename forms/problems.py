@@ -30,6 +30,7 @@ MESSAGES: dict[str, str] = {
     "unknown_option": "{label}：“{raw}”不是可选项（可选：{options}）",
     "out_of_range": "{label}：{raw} 超出允许范围（{expected}）",
     "too_long": "{label}：长度 {length} 字，超过 {max_length} 字的限制",
+    "too_many_rows": "{label}：{rows} 行，超过 {max_rows} 行的限制",
     # normalisers
     "invalid_number": "{label}：无法识别为数字：{raw}",
     "invalid_money": "{label}：无法识别为金额（万元）：{raw}",

@@ -1,28 +1,38 @@
-"""The one module that runs LibreOffice (``soffice --headless --convert-to``).
+"""The one module that runs LibreOffice: ``convert``/``convert_many`` to PDF, DOCX or XLSX.
 
-Every call gets its own throw-away user profile (``-env:UserInstallation``), so several conversions can run
-at once from threads or processes without sharing LibreOffice's lock and pipe; runs in its own process
-group (``start_new_session``), so a timeout kills soffice *and* its children; and points fontconfig at
-``office/fonts.conf``, so 宋体/仿宋/楷体 print as Noto Serif CJK SC and 黑体/微软雅黑 as Noto Sans CJK SC.
+Conversions run on this OS process's warm pool (``office.pool``: N persistent soffice processes, each with
+its own profile, reached over UNO pipes, restarted after K conversions, a crash or a timeout). Where the
+pool cannot start (no ``python3-uno``; ``ITBFORMS_OFFICE_PROCESSES=0``) a conversion starts a cold
+``soffice --headless --convert-to`` instead, as before, and the reason is logged once. A cold soffice gets a
+throw-away user profile (``-env:UserInstallation``), so several can run at once; a process group of its own
+(``start_new_session``), so a timeout kills soffice *and* its children.
 
-A batch (``convert_many``) costs one process start (~1 s) plus ~0.4 s a document: convert many files in
-one call where you can.
+Either way soffice runs without network where the machine allows (``office.sandbox``), from a profile that
+updates no links, on a copy of the file without external references (``office.links``), and with fontconfig
+pointed at ``office/fonts.conf``, so 宋体/仿宋/楷体 print as Noto Serif CJK SC and 黑体/微软雅黑 as Noto Sans
+CJK SC.
 """
 
 from __future__ import annotations
 
-import hashlib
+import atexit
+import logging
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from forms.errors import FormsError
+from forms.errors import FormsError, OwnFault
+from office import links, processes, sandbox
+from office.pool import SOFFICE_OPTIONS, Pool, PoolConfig, PoolUnavailable, SlotCrashed, SlotTimeout
+
+log = logging.getLogger(__name__)
 
 #: Seconds one call may take before its whole process group is killed (a batch gets this per document).
 DEFAULT_TIMEOUT = 120.0
@@ -35,6 +45,10 @@ FILTERS: dict[str, str] = {
     "docx": "docx:MS Word 2007 XML",  # no quotes: soffice gets argv as is, not through a shell
     "xlsx": "xlsx:Calc MS Excel 2007 XML",
 }
+#: Conversions a pool process does before it is replaced by a fresh one (LibreOffice grows with use).
+DEFAULT_MAX_CONVERSIONS = 200
+#: The Python the pool's bridge runs: Debian's python3-uno is built for the system interpreter.
+DEFAULT_UNO_PYTHON = "/usr/bin/python3"
 APT_LINE = "sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui"
 
 
@@ -65,6 +79,10 @@ class ConversionTimeout(ConversionError):
         self.pgid = pgid
         self.profile = profile
         super().__init__(message, source=source)
+
+
+class OfficeSettingsError(OwnFault, ValueError):
+    """An ``ITBFORMS_OFFICE_*`` setting that is not a number in its range: the operator's set-up."""
 
 
 def soffice_path() -> str | None:
@@ -109,18 +127,79 @@ def convert_many(srcs: Sequence[Path], to: str, outdir: Path, *, timeout: float 
     label = str(srcs[0]) if len(srcs) == 1 else f"{srcs[0]} 等 {len(srcs)} 个文件"
 
     with tempfile.TemporaryDirectory(prefix="itbforms-lo-") as tmp:
-        profile = Path(tmp, "profile")
         work = Path(tmp, "out")  # converted first here, so a failed file never leaves half a file in outdir
+        work.mkdir()
+        inputs = [_without_links(src, Path(tmp, "in", str(i))) for i, src in enumerate(srcs)]
+        pool = _pool(exe)
+        if pool is None:
+            failed = _convert_cold(exe, inputs, to, work, limit, label)
+        else:
+            failed = _convert_pooled(exe, pool, inputs, to, work, limit, label)
+        results = []
+        for src, given in zip(srcs, inputs, strict=True):
+            produced = work / f"{src.stem}.{to}"
+            if not produced.is_file():
+                detail = failed.get(given) or "未生成输出文件"
+                raise ConversionError(
+                    f"LibreOffice 未能转换为 {to}（文件可能已损坏或不是文档）：{detail}", source=str(src)
+                )
+            target = outdir / produced.name
+            shutil.move(str(produced), target)
+            results.append(target)
+        return results
+
+
+def _without_links(src: Path, dest_dir: Path) -> Path:
+    """``src``, or a copy of it without external references (``office.links``)."""
+    try:
+        return links.neutralise(src, dest_dir)
+    except links.UnsafePackage as exc:
+        raise ConversionError(f"文件无法安全转换（{exc}）", source=str(src)) from None
+
+
+def _convert_pooled(
+    exe: str, pool: Pool, srcs: list[Path], to: str, work: Path, limit: float, label: str
+) -> dict[Path, str]:
+    """Convert ``srcs`` one by one on the warm pool within ``limit`` seconds in all; returns LibreOffice's
+    reason for each file it refused. A slot that crashes mid-file hands that file to a cold soffice (the
+    crash may have been the slot's, not the file's); a pool that cannot start hands over every file."""
+    deadline = time.monotonic() + limit
+    failed: dict[Path, str] = {}
+    for i, src in enumerate(srcs):
+        left = deadline - time.monotonic()
+        if left <= 0:  # the files before it took all the time: nothing to kill
+            raise _timed_out(limit, label, pgid=0, profile="")
+        try:
+            reason = pool.convert(src, work / f"{src.stem}.{to}", to, left)
+        except SlotTimeout as exc:  # the slot's process group has been killed
+            raise _timed_out(limit, label, pgid=exc.pgid, profile=exc.profile) from None
+        except SlotCrashed:
+            log.warning("a LibreOffice pool process died converting %s; converting it again cold", src.name)
+            failed.update(_convert_cold(exe, [src], to, work, max(deadline - time.monotonic(), 1.0), label))
+            continue
+        except PoolUnavailable as exc:
+            _disable_pool(str(exc))
+            rest = srcs[i:]
+            failed.update(_convert_cold(exe, rest, to, work, max(deadline - time.monotonic(), 1.0), label))
+            break
+        if reason is not None:
+            failed[src] = reason
+    return failed
+
+
+def _convert_cold(
+    exe: str, srcs: list[Path], to: str, work: Path, limit: float, label: str
+) -> dict[Path, str]:
+    """Convert ``srcs`` with one new soffice (``--convert-to``), in the sandbox, with a throw-away profile;
+    returns soffice's output as the reason for every file it did not produce."""
+    with tempfile.TemporaryDirectory(prefix="itbforms-lo-") as tmp:
+        profile = Path(tmp, "profile")
+        sandbox.write_profile(profile)
         cmd = [
+            *sandbox.prefix(),
             exe,
             f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--invisible",
-            "--nologo",
-            "--nodefault",
-            "--nofirststartwizard",
-            "--nolockcheck",
-            "--norestore",
+            *SOFFICE_OPTIONS,
             "--convert-to",
             FILTERS[to],
             "--outdir",
@@ -128,11 +207,9 @@ def convert_many(srcs: Sequence[Path], to: str, outdir: Path, *, timeout: float 
             *(str(s.resolve()) for s in srcs),
         ]
         env = {
-            **os.environ,
-            "FONTCONFIG_FILE": str(FONTS_CONF),
+            **_office_env(),
             "HOME": tmp,
             "TMPDIR": tmp,  # its lu*.tmp scratch files go into the directory removed below, even when killed
-            "SAL_USE_VCLPLUGIN": "svp",
         }
         proc = subprocess.Popen(
             cmd,
@@ -147,29 +224,112 @@ def convert_many(srcs: Sequence[Path], to: str, outdir: Path, *, timeout: float 
             out, err = proc.communicate(timeout=limit)
         except subprocess.TimeoutExpired:
             _kill_group(proc)
-            _remove_ipc_pipe(profile)
-            raise ConversionTimeout(
-                f"LibreOffice 转换超时（{limit:g} 秒），已终止",
-                source=label,
-                pgid=proc.pid,
-                profile=str(profile),
-            ) from None
+            processes.remove_pipes(profile)
+            raise _timed_out(limit, label, pgid=proc.pid, profile=str(profile)) from None
         except BaseException:  # interrupted (Ctrl-C, a worker shut down): leave no soffice behind
             _kill_group(proc)
-            _remove_ipc_pipe(profile)
+            processes.remove_pipes(profile)
             raise
-        results = []
-        for src in srcs:
-            produced = work / f"{src.stem}.{to}"
-            if not produced.is_file():
-                detail = _tail(err) or _tail(out) or f"退出码 {proc.returncode}"
-                raise ConversionError(
-                    f"LibreOffice 未能转换为 {to}（文件可能已损坏或不是文档）：{detail}", source=str(src)
-                )
-            target = outdir / produced.name
-            shutil.move(str(produced), target)
-            results.append(target)
-        return results
+        detail = _tail(err) or _tail(out) or f"退出码 {proc.returncode}"
+        return {src: detail for src in srcs if not (work / f"{src.stem}.{to}").is_file()}
+
+
+def _timed_out(limit: float, label: str, *, pgid: int, profile: str) -> ConversionTimeout:
+    message = f"LibreOffice 转换超时（{limit:g} 秒），已终止"
+    return ConversionTimeout(message, source=label, pgid=pgid, profile=profile)
+
+
+def _office_env() -> dict[str, str]:
+    """The environment soffice runs in: fonts through ``fonts.conf``, no display."""
+    return {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF), "SAL_USE_VCLPLUGIN": "svp"}
+
+
+# --- the warm pool of this OS process --------------------------------------------------------------------
+
+_pool_lock = threading.Lock()
+_the_pool: Pool | None = None
+_pool_off_in: int | None = None  # the pid in which the pool could not start (cold conversions from then on)
+
+
+def _int_setting(name: str, default: int, minimum: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise OfficeSettingsError(f"{name} 应为不小于 {minimum} 的整数，而不是 {raw!r}")
+    return value
+
+
+def pool_config(exe: str) -> PoolConfig:
+    """The pool's settings: ``ITBFORMS_OFFICE_PROCESSES`` (default: the CPU count; 0 turns the pool off),
+    ``ITBFORMS_OFFICE_MAX_CONVERSIONS`` (a process is restarted after this many, default 200) and
+    ``ITBFORMS_OFFICE_PYTHON`` (a Python with LibreOffice's ``uno`` module, default /usr/bin/python3)."""
+    return PoolConfig(
+        processes=_int_setting("ITBFORMS_OFFICE_PROCESSES", os.cpu_count() or 1, 0),
+        max_conversions=_int_setting("ITBFORMS_OFFICE_MAX_CONVERSIONS", DEFAULT_MAX_CONVERSIONS, 1),
+        python=os.environ.get("ITBFORMS_OFFICE_PYTHON", "").strip() or DEFAULT_UNO_PYTHON,
+        soffice=exe,
+        env=_office_env(),
+    )
+
+
+def _pool(exe: str) -> Pool | None:
+    """This OS process's pool (made on first use), or None when it is turned off or could not start."""
+    global _the_pool
+    pid = os.getpid()
+    with _pool_lock:
+        if _pool_off_in == pid:
+            return None
+        if _the_pool is not None and _the_pool.pid == pid:
+            return _the_pool
+        config = pool_config(exe)
+        if config.processes == 0:
+            return None
+        _the_pool = Pool(config)
+        return _the_pool
+
+
+def current_pool() -> Pool | None:
+    """The pool of this OS process if one was made (tests and the bench read its counters)."""
+    return _the_pool if _the_pool is not None and _the_pool.pid == os.getpid() else None
+
+
+def close_pool() -> None:
+    """Stop this process's pool (it starts again on the next conversion); also run at exit."""
+    global _the_pool, _pool_off_in
+    with _pool_lock:
+        pool, _the_pool, _pool_off_in = current_pool(), None, None
+    if pool is not None:
+        pool.close()
+
+
+def _disable_pool(reason: str) -> None:
+    """The pool could not start: convert cold in this process from now on, and say so once."""
+    global _pool_off_in
+    with _pool_lock:
+        if _pool_off_in == os.getpid():
+            return
+        _pool_off_in = os.getpid()
+    log.warning("LibreOffice pool unavailable, converting with a new soffice each time: %s", reason)
+
+
+def _forget_pool_in_child() -> None:
+    """After fork: the parent's slots are the parent's; close our copies of their pipes (a slot ends when
+    its stdin closes, so a child holding it open would keep the parent's pool alive) and start afresh (with
+    a new lock: another thread of the parent may have held it at the fork)."""
+    global _the_pool, _pool_lock
+    _pool_lock = threading.Lock()
+    pool, _the_pool = _the_pool, None
+    if pool is not None:
+        pool.forget()
+
+
+atexit.register(close_pool)
+os.register_at_fork(after_in_child=_forget_pool_in_child)
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -186,45 +346,7 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
         proc.communicate(timeout=10)
     except (subprocess.TimeoutExpired, ValueError):
         pass
-    deadline = time.monotonic() + 5
-    while _live_members(proc.pid) and time.monotonic() < deadline:
-        time.sleep(0.02)
-
-
-def ipc_pipe_paths(profile: Path) -> list[Path]:
-    """Where soffice with user profile ``profile`` puts its single-instance socket.
-
-    LibreOffice names it ``OSL_PIPE_<uid>_SingleOfficeIPC_<md5>`` in ``/tmp`` (``/var/tmp`` when /tmp is not
-    writable; ``TMPDIR`` is ignored), the MD5 taken of the profile's URL in UTF-16LE and written byte by byte
-    in hex without zero padding (desktop/source/app/officeipcthread.cxx). soffice removes it when it exits;
-    a killed soffice leaves it behind.
-    """
-    digest = hashlib.md5(profile.as_uri().encode("utf-16-le"), usedforsecurity=False).digest()
-    name = f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{''.join(f'{b:x}' for b in digest)}"
-    return [Path("/tmp", name), Path("/var/tmp", name)]
-
-
-def _remove_ipc_pipe(profile: Path) -> None:
-    """Remove the socket a killed soffice left in /tmp (the name is this call's alone: ``ipc_pipe_paths``)."""
-    for path in ipc_pipe_paths(profile):
-        try:
-            path.unlink()
-        except OSError:  # not there (soffice had not yet made it, or removed it), or not ours
-            pass
-
-
-def _live_members(pgid: int) -> list[int]:
-    """Pids of processes in group ``pgid`` that are not zombies (Linux ``/proc``; empty elsewhere)."""
-    members = []
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2 :].split()  # after "pid (comm) ": state ppid pgrp …
-        if len(fields) > 2 and fields[2] == str(pgid) and fields[0] not in ("Z", "X"):
-            members.append(int(entry.name))
-    return members
+    processes.wait_group_gone(proc.pid)
 
 
 def _tail(data: bytes | None, limit: int = 300) -> str:

@@ -7,12 +7,16 @@ set -euo pipefail
 
 pkgs=()
 command -v soffice >/dev/null 2>&1 || pkgs+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+# the warm conversion pool drives LibreOffice over UNO from the system Python (office/pool.py)
+/usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || pkgs+=(python3-uno)
 command -v pdftoppm >/dev/null 2>&1 || pkgs+=(poppler-utils)
 fc-list ':lang=zh' 2>/dev/null | grep -qi 'Noto Serif CJK' || pkgs+=(fonts-noto-cjk)
 command -v fc-list >/dev/null 2>&1 || pkgs+=(fontconfig)
 [ -x /usr/bin/chromium ] || pkgs+=(chromium)  # the browser the end-to-end tests drive (tests/e2e)
 [ -f /usr/lib/chromium/locales/zh-CN.pak ] || pkgs+=(chromium-l10n)  # its Chinese UI (file pickers, dates)
 command -v npm >/dev/null || pkgs+=(npm)  # installs axe-core for the accessibility tests (package.json)
+command -v redis-server >/dev/null || pkgs+=(redis-server)  # the queue across machines, in the tests
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || pkgs+=(postgresql)  # the shared job database, in the tests
 for extra in ${EXTRA_DEBIAN_PACKAGES:-}; do
     dpkg -s "$extra" >/dev/null 2>&1 || pkgs+=("$extra")
 done

@@ -1,4 +1,4 @@
-"""The Flask application factory. ``make run`` serves ``create_app()`` with gunicorn."""
+"""The Flask application factory. ``make run`` serves ``create_app()`` with waitress (``service.serving``)."""
 
 from __future__ import annotations
 

@@ -2,9 +2,9 @@
 
 With no account yet, a start bound to loopback only (``make run``: 127.0.0.1) makes the account ``admin``
 and prints its API token and a password once (only their hashes are kept); a start on any other address
-refuses, so that a fresh install is never open to a network with nobody able to manage it. gunicorn calls
-``on_starting`` from ``gunicorn.conf.py``; ``AccountStore.add_first_admin`` decides inside one write
-transaction, so even several masters starting at once make one ``admin``.
+refuses, so that a fresh install is never open to a network with nobody able to manage it. The server
+(``service.serving``) calls ``first_start`` before it listens; ``AccountStore.add_first_admin`` decides
+inside one write transaction, so even several servers starting at once make one ``admin``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import sys
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import TextIO
 
 from service.ownership import accounts_for
 from service.settings import Settings
@@ -23,7 +23,7 @@ class UnsafeStart(SystemExit):
 
 
 def is_loopback(bind: str) -> bool:
-    """Whether the gunicorn bind address ``bind`` is reachable from this host only: ``127.0.0.1:8000``,
+    """Whether the bind address ``bind`` is reachable from this host only: ``127.0.0.1:8000``,
     ``[::1]:8000``, ``localhost:8000`` or a ``unix:`` socket; ``0.0.0.0``, ``:8000``, a host name or a
     passed file descriptor are not."""
     if bind.startswith("unix:"):
@@ -67,8 +67,3 @@ def first_start(settings: Settings, binds: Iterable[str], out: TextIO = sys.stdo
         file=out,
         flush=True,
     )
-
-
-def on_starting(server: Any) -> None:
-    """gunicorn's hook, run once in the master before the workers are forked."""
-    first_start(Settings.from_env(), [str(b) for b in server.cfg.bind])

@@ -1,36 +1,39 @@
-"""Bundle jobs: submit a bundle, follow its progress, fetch its report and 推荐汇总表.
+"""Bundle jobs: submitted by the API and the pages, worked by the task queue (``service.queue``).
 
-Jobs live in SQLite (``service.jobstore``), so every server process sees every job and a restart loses
-nothing. Each server process runs one ``JobRunner`` thread (``ensure_runner``) that claims queued jobs,
-screens the bundle with a process pool of ``Settings.job_workers`` parsers and stores the results; at most
-``Settings.job_concurrency`` jobs run at once on the host. A runner renews its job's lease while working;
-a runner that dies leaves the lease to run out, and the next runner to look resumes the job (or fails it
-with the reason after ``job_max_attempts`` starts). Finished jobs are deleted after
-``job_retention_hours``. ``python -m service.jobs`` runs a runner on its own (a dedicated worker process).
+A job's workflow is ours; the engine that runs it is Huey's. Submitting stores the upload in the storage
+directory and records the job (``service.jobstore``); then, one task each:
+
+1. ``prepare_job`` lists the bundle, writes each file to read into the job's storage folder and records
+   every entry (refused and skipped ones with the reason);
+2. ``read_job_file`` reads one file (any worker, on any machine that reaches the database and the storage)
+   and stores its outcome; progress is the count of files read;
+3. ``assemble_job``, after the last file: units, comparisons, checks, the JSON report and the workbooks.
+
+Each step returns what the queue must do next; none of them enqueues, so they run the same from a test.
+Submissions are bounded before anything is stored: per account (``TooManyJobs``, 429) and for the whole
+queue and the storage's free space (``QueueBusy``, 503), each with the seconds after which to try again.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import os
-import signal
-import sys
-import threading
+import shutil
 import time
-import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from extractor.bundle_zip import BundleLimits, open_bundle
+from extractor.bundle_zip import Bundle, BundleIssue, BundleLimits, open_bundle
+from extractor.errors import UnreadableFile
 from extractor.settings import Limits
 from forms.errors import FormsError
 from service.bundles.annual import Previous, annual_from_params, annual_links, annual_params
-from service.bundles.files import FILE_STATES, FileOutcome
-from service.bundles.screen import Progress, screen_bundle
+from service.bundles.files import FILE_STATES, FileOutcome, parse_entry
+from service.bundles.screen import assemble_report
 from service.hygiene import clean_name
 from service.jobstore import FileRow, JobRow, JobStore
 from service.settings import Settings
@@ -39,10 +42,9 @@ log = logging.getLogger(__name__)
 
 KIND_BUNDLE = "bundle"
 STATUS_LABELS = {"queued": "排队中", "running": "处理中", "done": "已完成", "failed": "失败"}
-#: Seconds between two writes of per-file progress (each file's state is still written, in batches).
-PROGRESS_FLUSH_S = 0.5
-#: Seconds between two deletions of expired jobs by one runner.
-PURGE_EVERY_S = 600.0
+ACTIVE = ("queued", "running")
+#: Seconds a client refused for a full queue is told to wait (``Retry-After``).
+RETRY_AFTER_S = 60
 
 
 class JobNotFound(FormsError):
@@ -69,8 +71,31 @@ class JobNotReady(FormsError):
         super().__init__(message)
 
 
+class QueueFull(FormsError):
+    """A bundle refused before it was stored: too many jobs waiting; ``retry_after`` seconds to wait."""
+
+    retry_after = RETRY_AFTER_S
+
+
+class TooManyJobs(QueueFull):
+    """The account has as many jobs queued or running as it may (429)."""
+
+
+class QueueBusy(QueueFull):
+    """The service's queue is full or its storage nearly so (503)."""
+
+
 def db_path(settings: Settings) -> Path:
+    """The SQLite file of the accounts and the audit log (and of the jobs unless ``database_url``)."""
     return Path(settings.jobs_db) if settings.jobs_db else Path(settings.data_dir) / "jobs.sqlite3"
+
+
+def database_url(settings: Settings) -> str:
+    return settings.database_url or f"sqlite:///{db_path(settings).resolve()}"
+
+
+def storage_dir(settings: Settings) -> Path:
+    return Path(settings.storage_dir) if settings.storage_dir else Path(settings.data_dir) / "storage"
 
 
 def bundle_limits(settings: Settings) -> BundleLimits:
@@ -81,20 +106,40 @@ def bundle_limits(settings: Settings) -> BundleLimits:
     )
 
 
-_stores: dict[Path, JobStore] = {}
-_stores_lock = threading.Lock()
+_stores: dict[tuple[int, str, Path], JobStore] = {}
 
 
 def store_for(settings: Settings) -> JobStore:
-    """The (per-process, cached) store of ``settings``' database."""
-    path = db_path(settings).resolve()
-    with _stores_lock:
-        if path not in _stores:
-            _stores[path] = JobStore(path)
-        return _stores[path]
+    """The (per-process, cached) store of ``settings``' database and storage."""
+    key = (os.getpid(), database_url(settings), storage_dir(settings).resolve())
+    if key not in _stores:
+        _stores[key] = JobStore(key[1], key[2])
+    return _stores[key]
 
 
 # --- the API's side -------------------------------------------------------------------------------------
+
+
+def check_room(settings: Settings, account: str | None) -> None:
+    """Refuse a new job before anything is stored: ``TooManyJobs`` when ``account`` has
+    ``job_max_active`` jobs queued or running, ``QueueBusy`` when the queue holds ``job_max_queued`` or the
+    storage has less than ``storage_min_free_mb`` free."""
+    store = store_for(settings)
+    if account is not None and (active := store.count(ACTIVE, account)) >= settings.job_max_active:
+        raise TooManyJobs(
+            f"您已有 {active} 个批量审核任务在排队或处理中（每个账户最多 {settings.job_max_active} 个），"
+            f"请等其中一个完成后再上传（约 {RETRY_AFTER_S} 秒后重试）"
+        )
+    if (queued := store.count(("queued",))) >= settings.job_max_queued:
+        raise QueueBusy(f"服务当前排队的批量审核任务已达上限（{queued} 个），请约 {RETRY_AFTER_S} 秒后重试")
+    root = storage_dir(settings)
+    root.mkdir(parents=True, exist_ok=True)
+    free_mb = shutil.disk_usage(root).free // (1024 * 1024)
+    if free_mb < settings.storage_min_free_mb:
+        raise QueueBusy(
+            f"服务的存储空间不足（剩余 {free_mb} MB，至少需保留 {settings.storage_min_free_mb} MB），"
+            f"暂不接受新的压缩包，请约 {RETRY_AFTER_S} 秒后重试或联系管理员"
+        )
 
 
 def submit_bundle(
@@ -108,22 +153,22 @@ def submit_bundle(
     account: str | None = None,
     retention_s: float | None = None,
 ) -> JobRow:
-    """Queue a bundle of ``account``. Its directory is checked first, so an obviously unusable bundle (not
-    a zip, over the limits) raises here (``UnsupportedFile`` / ``UnsafeBundle``) instead of becoming a
-    failed job. Names are stored without control or direction characters. ``received`` and ``previous``
-    (last year's reports, ``service.bundles.annual.load_previous``) are for the bundle's annual reports."""
+    """Record a bundle of ``account`` (not yet queued: ``service.queue.submit`` queues it). Its directory is
+    checked first, so an obviously unusable bundle (not a zip, over the limits) raises here
+    (``UnsupportedFile`` / ``UnsafeBundle``) instead of becoming a failed job; then the queue bounds
+    (``check_room``). Names are stored without control or direction characters. ``received`` and
+    ``previous`` (last year's reports) are for the bundle's annual reports."""
     filename = clean_name(filename) or "bundle.zip"
     with open_bundle(data, name=filename, limits=bundle_limits(settings)):
         pass
+    check_room(settings, account)
     params: dict[str, Any] = {"recommender": clean_name(recommender or "") or None}
     params |= annual_params(received, previous)
     content: bytes | Iterable[bytes] = data if isinstance(data, bytes) else _chunks(data)
     job_id = store_for(settings).create(
         KIND_BUNDLE, filename, content, params, account=account, retention_s=retention_s
     )
-    job = store_for(settings).get(job_id)
-    assert job is not None
-    return job
+    return get_job(settings, job_id)
 
 
 def _chunks(path: Path) -> Iterable[bytes]:
@@ -197,194 +242,134 @@ def job_status(job: JobRow, settings: Settings, base: str = "/api/v1") -> dict[s
     }
 
 
-# --- the runner -------------------------------------------------------------------------------------------
+# --- the workflow, one step per task ---------------------------------------------------------------------
+
+INTERNAL_FAILURE = "处理时发生内部错误，已记录日志；请重新上传或联系管理员"
 
 
-class LeaseLost(Exception):
-    """This runner no longer holds its job (its lease ran out and another runner took it)."""
-
-
-class _Reporter:
-    """Writes a job's progress to the store, in batches, from ``screen_bundle``'s progress events."""
-
-    def __init__(self, store: JobStore, job_id: str, owner: str) -> None:
-        self.store, self.job_id, self.owner = store, job_id, owner
-        self.pending: list[FileRow] = []
-        self.done = 0
-        self.last = 0.0
-
-    def __call__(self, event: Progress) -> None:
-        if event.file is None:
-            rows = [FileRow(f.index, clean_name(f.name), f.status, f.reason) for f in event.files]
-            start = len(event.files)
-            rows += [
-                FileRow(
-                    start + i,
-                    clean_name(issue.name),
-                    "skipped" if issue.code == "skipped" else "refused",
-                    issue.message,
+def prepare_job(settings: Settings, job_id: str) -> list[int] | None:
+    """List the job's bundle: each file to read written to the job's folder, every entry recorded. The
+    indexes of the files to read; ``[]`` when nothing is left to read (assemble now); None when the job is
+    gone or failed here (its upload missing, the bundle unusable)."""
+    store = store_for(settings)
+    job = store.get(job_id, files=False)
+    if job is None or job.status != "queued":  # gone, or prepared already (a task delivered twice)
+        return None
+    if not job.input_path or not Path(job.input_path).exists():
+        store.fail(job_id, "上传的压缩包已不存在（可能已被清理），请重新上传")
+        return None
+    folder = Path(job.input_path).parent / "files"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    rows: list[FileRow] = []
+    unreadable: list[FileOutcome] = []
+    try:
+        with Bundle(Path(job.input_path), name=job.name, limits=bundle_limits(settings)) as bundle:
+            for entry, data in bundle:
+                rows.append(
+                    FileRow(entry.index, clean_name(entry.name), "queued", None, entry.name, entry.folder)
                 )
-                for i, issue in enumerate(event.issues)
-            ]
-            if not self.store.set_files(self.job_id, self.owner, rows, event.total):
-                raise LeaseLost(self.job_id)
-            return
-        self.pending.append(_row(event.file))
-        self.done = event.done
-        if event.done == event.total or time.monotonic() - self.last >= PROGRESS_FLUSH_S:
-            self.flush()
+                if isinstance(data, UnreadableFile):
+                    unreadable.append(
+                        FileOutcome(
+                            entry.index,
+                            entry.name,
+                            entry.folder,
+                            entry.size,
+                            "unreadable",
+                            reason=data.reason,
+                        )
+                    )
+                else:
+                    _write_private(folder / str(entry.index), data)
+            issues = list(bundle.issues)
+    except FormsError as exc:
+        store.fail(job_id, str(exc))
+        return None
+    to_read = [r.idx for r in rows]
+    rows += [
+        FileRow(len(to_read) + n, clean_name(issue.name), _issue_status(issue), issue.message)
+        for n, issue in enumerate(issues)
+    ]
+    _write_private(folder.parent / "issues.json", json.dumps([asdict(i) for i in issues]).encode())
+    if not store.start(job_id, rows, to_read):
+        return None
+    last = False
+    for outcome in unreadable:
+        last = store.finish_file(job_id, outcome) or last
+    if last or not to_read:
+        return []
+    return [i for i in to_read if i not in {o.index for o in unreadable}]
 
-    def flush(self) -> None:
-        if not self.store.update_files(self.job_id, self.owner, self.pending, self.done):
-            raise LeaseLost(self.job_id)
-        self.pending = []
-        self.last = time.monotonic()
+
+def _issue_status(issue: BundleIssue) -> str:
+    return "skipped" if issue.code == "skipped" else "refused"
 
 
-def _row(outcome: FileOutcome) -> FileRow:
-    return FileRow(outcome.index, clean_name(outcome.name), outcome.status, outcome.reason)
+def _write_private(path: Path, data: bytes) -> None:
+    with open(os.open(path, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600), "wb") as fh:
+        fh.write(data)
 
 
-class JobRunner:
-    """Claims and runs jobs of one store. ``run_once`` runs at most one job; ``run_forever`` loops."""
+def read_job_file(settings: Settings, job_id: str, idx: int, worker: str) -> bool:
+    """Read one file of a running job and store its outcome; True when it was the job's last (assemble
+    now). A file already read, or a job gone or ended, is left alone (False)."""
+    store = store_for(settings)
+    job = store.get(job_id, files=False)
+    if job is None or job.status != "running" or not job.input_path:
+        return False
+    row = store.claim_file(job_id, idx, worker)
+    if row is None:
+        return False
+    path = Path(job.input_path).parent / "files" / str(idx)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:  # the job was deleted while this file waited
+        return False
+    outcome = parse_entry(idx, row.entry, row.folder, data, Limits.from_env())
+    return store.finish_file(job_id, outcome)
 
-    def __init__(self, settings: Settings, *, owner: str | None = None) -> None:
-        self.settings = settings
-        self.store = store_for(settings)
-        self.owner = owner or f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self._last_purge = 0.0
 
-    def housekeeping(self) -> None:
-        for job_id, status in self.store.recover(self.settings.job_max_attempts):
-            log.warning("job %s was interrupted: now %s", job_id, status)
-        if time.monotonic() - self._last_purge >= PURGE_EVERY_S or not self._last_purge:
-            self._last_purge = time.monotonic()
-            removed = self.store.purge(self.settings.job_retention_hours * 3600)
-            if removed:
-                log.info("deleted %d expired jobs", removed)
+def assemble_job(settings: Settings, job_id: str) -> None:
+    """The job's report and workbooks from its files' outcomes; the job done (or failed with the reason)."""
+    from templates.summary import summary_xlsx  # noqa: PLC0415  (openpyxl only where needed)
 
-    def run_once(self) -> bool:
-        """Recover interrupted jobs, then claim and run one queued job; False when there was none."""
-        self.housekeeping()
-        job = self.store.claim(self.owner, self.settings.job_lease_s, self.settings.job_concurrency)
-        if job is None:
-            return False
-        self.run(job)
-        return True
-
-    def run(self, job: JobRow) -> None:
-        stop = threading.Event()
-        beat = threading.Thread(
-            target=self._heartbeat, args=(job.id, stop), name=f"lease-{job.id}", daemon=True
+    store = store_for(settings)
+    job = store.get(job_id, files=False)
+    if job is None or job.status != "running" or not job.input_path:
+        return
+    try:
+        issues_path = Path(job.input_path).parent / "issues.json"
+        issues = [BundleIssue(**i) for i in json.loads(issues_path.read_text())]
+        result = assemble_report(
+            job.name,
+            job.params.get("recommender"),
+            store.outcomes(job_id),
+            issues,
+            seconds=time.time() - (job.started_at or job.created_at),
         )
-        beat.start()
-        try:
-            report, summary = self._screen(job)
-            if not self.store.finish(job.id, self.owner, report, summary):
-                log.warning("job %s: lease lost before the results were stored", job.id)
-        except LeaseLost:
-            log.warning("job %s: lease lost, another runner has it", job.id)
-        except FormsError as exc:
-            self.store.fail(job.id, str(exc), owner=self.owner)
-        except Exception:  # noqa: BLE001  (a bug must fail the job with a reason, not leave it running)
-            log.exception("job %s crashed", job.id)
-            self.store.fail(
-                job.id, "处理时发生内部错误，已记录日志；请重新上传或联系管理员", owner=self.owner
-            )
-        finally:
-            stop.set()
-            beat.join()
-
-    def _screen(self, job: JobRow) -> tuple[bytes, bytes]:
-        from templates.summary import summary_xlsx  # noqa: PLC0415  (openpyxl only where needed)
-
-        if not job.input_path or not Path(job.input_path).exists():
-            raise FormsError("上传的压缩包已不存在（可能已被清理），请重新上传")
-        reporter = _Reporter(self.store, job.id, self.owner)
-        result = screen_bundle(
-            Path(job.input_path),
-            name=job.name,
-            recommender=job.params.get("recommender"),
-            workers=max(1, self.settings.job_workers),
-            progress=reporter,
-            limits=bundle_limits(self.settings),
-            document_limits=Limits.from_env(),  # as the API's single-file parse (service.app)
-        )
-        reporter.flush()
         report = result.to_dict()
         report["job"] = job.id
         if annual := annual_from_params(result.files, job.params, job.created_at):
             report["annual"] = annual
-        return json.dumps(report, ensure_ascii=False).encode("utf-8"), summary_xlsx(report)
-
-    def _heartbeat(self, job_id: str, stop: threading.Event) -> None:
-        interval = max(self.settings.job_lease_s / 3, 0.05)
-        while not stop.wait(interval):
-            try:
-                if not self.store.heartbeat(job_id, self.owner, self.settings.job_lease_s):
-                    return
-            except Exception:  # noqa: BLE001  (a locked database now and then: try again next beat)
-                log.exception("job %s: heartbeat failed", job_id)
-
-    def run_forever(self, stop: threading.Event, poll_s: float = 1.0) -> None:
-        while not stop.is_set():
-            try:
-                busy = self.run_once()
-            except Exception:  # noqa: BLE001  (the loop must survive a bad moment of the database)
-                log.exception("job runner: error between jobs")
-                busy = False
-            if not busy:
-                stop.wait(poll_s)
+        store.finish(job_id, json.dumps(report, ensure_ascii=False).encode("utf-8"), summary_xlsx(report))
+    except FormsError as exc:
+        store.fail(job_id, str(exc))
+    except Exception:  # noqa: BLE001  (a bug must fail the job with a reason, not leave it running)
+        log.exception("job %s: assembling failed", job_id)
+        store.fail(job_id, INTERNAL_FAILURE)
 
 
-_runner_lock = threading.Lock()
-#: database path → (pid, thread, stop event) of this process's runner of that database
-_runners: dict[Path, tuple[int, threading.Thread, threading.Event]] = {}
+def stale_files(settings: Settings) -> list[tuple[str, int]]:
+    """Files whose worker was lost (running past ``job_file_deadline_s``), put back as queued with a note on
+    their job: ``(job id, index)`` for the queue to take again."""
+    return store_for(settings).requeue_stale(settings.job_file_deadline_s)
 
 
-def ensure_runner(settings: Settings) -> None:
-    """Start this process's runner thread for ``settings``' database unless it runs already (after a fork,
-    the child starts its own)."""
-    path = db_path(settings).resolve()
-    with _runner_lock:
-        current = _runners.get(path)
-        if current is not None and current[0] == os.getpid() and current[1].is_alive():
-            return
-        stop = threading.Event()
-        runner = JobRunner(settings)
-        thread = threading.Thread(target=runner.run_forever, args=(stop,), name="bundle-jobs", daemon=True)
-        thread.start()
-        _runners[path] = (os.getpid(), thread, stop)
+def lost_steps(settings: Settings) -> list[tuple[str, str]]:
+    """Jobs whose prepare or assemble task was lost with its worker (``JobStore.lost_steps``)."""
+    return store_for(settings).lost_steps(settings.job_file_deadline_s)
 
 
-def stop_runner(settings: Settings, timeout: float | None = None) -> None:
-    """Stop this process's runner thread of ``settings``' database (it finishes its current job first)."""
-    with _runner_lock:
-        current = _runners.pop(db_path(settings).resolve(), None)
-    if current is None or current[0] != os.getpid():
-        return
-    current[2].set()
-    current[1].join(timeout)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m service.jobs``: run bundle jobs in this process until interrupted (or ``--once``)."""
-    parser = argparse.ArgumentParser(prog="python -m service.jobs", description="运行批量审核任务")
-    parser.add_argument("--once", action="store_true", help="处理一个排队的任务后退出")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    settings = Settings.from_env()
-    runner = JobRunner(settings)
-    if args.once:
-        return 0 if runner.run_once() else 1
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
-        runner.run_forever(stop)
-    except KeyboardInterrupt:
-        pass
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def purge(settings: Settings) -> int:
+    """Delete jobs past their retention time; how many."""
+    return store_for(settings).purge(settings.job_retention_hours * 3600)

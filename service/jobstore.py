@@ -1,74 +1,81 @@
-"""Bundle jobs persisted in embedded SQLite, shared by every server process of the host.
+"""Bundle job records through SQLAlchemy: SQLite by default (``<data_dir>/jobs.sqlite3``), PostgreSQL when
+several machines share the work (``ITBFORMS_DATABASE_URL``). The schema is Alembic's (``service/migrations``),
+brought up to date when a store is first opened in a process.
 
-The database runs in WAL mode (readers never wait for the writer). A job is claimed atomically inside
-``BEGIN IMMEDIATE`` (``UPDATE … WHERE status='queued'``), so two processes never run the same job. The
-runner holds a *lease* it renews while working; a job whose lease ran out (its process was killed, the
-host restarted) is put back in the queue to be resumed from the start, or marked failed with the reason
-once it has been started ``max_attempts`` times. Every update a runner makes names its own ``owner``
-token and the ``attempt``, so a runner that lost its lease cannot overwrite the job's new life.
-
-The uploaded bundle is kept as a file beside the database (``inputs/<id>.zip``, mode 0600, deleted when
-the job ends); the JSON report and the workbook are stored in the database until the retention time has
-passed (the service's default, or the job's own shorter one). A job names the account that submitted it;
-``delete`` removes its input, rows and results at once (``secure_delete``: the bytes are overwritten).
+A job has one row per file of its bundle. A file to read carries its *task* state (``queued`` → ``running``
+→ ``done``), when and by which worker it was started, and once read its ``FileOutcome`` (pickled: it holds
+typed values — dates, decimals — that JSON would not give back as they were). Progress is the count of files
+done. The queue itself (``service.queue``) only carries ids; everything a worker needs is here or in the
+storage directory. Results (the JSON report and the workbook) are kept until the retention time has passed.
+``delete`` removes a job's rows, results and stored files at once.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
+import pickle
+import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from service import database
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from service.bundles.files import FileOutcome
 
 STATUSES = ("queued", "running", "done", "failed")
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
-    id          TEXT PRIMARY KEY,
-    kind        TEXT NOT NULL,
-    status      TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
-    name        TEXT NOT NULL,
-    params      TEXT NOT NULL DEFAULT '{}',
-    input_path  TEXT,
-    created_at  REAL NOT NULL,
-    updated_at  REAL NOT NULL,
-    started_at  REAL,
-    finished_at REAL,
-    lease_until REAL,
-    owner       TEXT,
-    attempts    INTEGER NOT NULL DEFAULT 0,
-    done        INTEGER NOT NULL DEFAULT 0,
-    total       INTEGER,
-    error       TEXT,
-    notes       TEXT NOT NULL DEFAULT '[]',
-    account     TEXT,
-    retention_s REAL
-);
-CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, created_at);
-CREATE TABLE IF NOT EXISTS job_files (
-    job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
-    idx    INTEGER NOT NULL,
-    name   TEXT NOT NULL,
-    status TEXT NOT NULL,
-    reason TEXT,
-    PRIMARY KEY (job_id, idx)
-);
-CREATE TABLE IF NOT EXISTS job_results (
-    job_id  TEXT PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
-    report  BLOB NOT NULL,
-    summary BLOB NOT NULL
-);
-"""
-#: Columns added after the first release: (name, declaration) added to an older database when opened.
-ADDED_COLUMNS = (("account", "TEXT"), ("retention_s", "REAL"))
+metadata = sa.MetaData()
+jobs_table = sa.Table(
+    "bundle_jobs",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("params", sa.Text, nullable=False, server_default="{}"),
+    sa.Column("input_path", sa.Text),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+    sa.Column("started_at", sa.Float),
+    sa.Column("finished_at", sa.Float),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("done", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("total", sa.Integer),
+    sa.Column("error", sa.Text),
+    sa.Column("notes", sa.Text, nullable=False, server_default="[]"),
+    sa.Column("account", sa.String(64)),
+    sa.Column("retention_s", sa.Float),
+    sa.Index("bundle_jobs_by_status", "status", "created_at"),
+    sa.Index("bundle_jobs_by_account", "account", "status"),
+)
+files_table = sa.Table(
+    "bundle_files",
+    metadata,
+    sa.Column("job_id", sa.String(32), sa.ForeignKey("bundle_jobs.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("idx", sa.Integer, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),  # shown: without control or direction characters
+    sa.Column("entry", sa.Text, nullable=False),  # the path in the bundle, as the reader gets it
+    sa.Column("folder", sa.Text, nullable=False, server_default=""),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("reason", sa.Text),
+    sa.Column("task", sa.String(16)),  # queued / running / done; NULL: not read (refused, skipped)
+    sa.Column("started_at", sa.Float),
+    sa.Column("worker", sa.Text),
+    sa.Column("outcome", sa.LargeBinary),
+    sa.Index("bundle_files_by_task", "task", "started_at"),
+)
+results_table = sa.Table(
+    "bundle_results",
+    metadata,
+    sa.Column("job_id", sa.String(32), sa.ForeignKey("bundle_jobs.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("report", sa.LargeBinary, nullable=False),
+    sa.Column("summary", sa.LargeBinary, nullable=False),
+)
 
 
 @dataclass
@@ -77,6 +84,8 @@ class FileRow:
     name: str
     status: str
     reason: str | None = None
+    entry: str = ""  # the path in the bundle (``name`` is it cleaned for display)
+    folder: str = ""
 
 
 @dataclass
@@ -93,8 +102,6 @@ class JobRow:
     updated_at: float
     started_at: float | None
     finished_at: float | None
-    lease_until: float | None
-    owner: str | None
     attempts: int
     done: int
     total: int | None
@@ -106,29 +113,24 @@ class JobRow:
 
 
 class JobStore:
-    """The jobs database at ``path`` (created with its folder on first use). Times (creation, leases,
-    retention) are read from ``clock``, seconds since the epoch; tests pass a clock they move."""
+    """The job records at ``url`` (migrated on first use) and the job files under ``storage``. Times
+    (creation, retention, per-file deadlines) are read from ``clock``; tests pass a clock they move."""
 
-    def __init__(self, path: Path | str, clock: Callable[[], float] = time.time) -> None:
-        self.path = Path(path)
+    def __init__(self, url: str, storage: Path, clock: Callable[[], float] = time.time) -> None:
+        from service import migrations  # noqa: PLC0415  (alembic only where a store is opened)
+        from service.database import private_dir  # noqa: PLC0415
+
+        self.url = url
         self.clock = clock
-        self.inputs = database.private_dir(self.path.parent / "inputs")
-        database.prepare(self.path, SCHEMA)
-        with self._transaction() as db:
-            present = {r["name"] for r in db.execute("PRAGMA table_info(jobs)")}
-            for name, declaration in ADDED_COLUMNS:
-                if name not in present:
-                    db.execute(f"ALTER TABLE jobs ADD COLUMN {name} {declaration}")
+        self.storage = private_dir(storage)
+        self.engine: Engine = migrations.engine(url)
+        migrations.upgrade(self.engine)
 
-    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
-        return database.connect(self.path)
+    def job_dir(self, job_id: str) -> Path:
+        """Where the job's upload and its files wait for the workers (removed when the job ends)."""
+        from service.database import private_dir  # noqa: PLC0415
 
-    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        return database.transaction(self.path)
-
-    def _exists(self, query: str, params: tuple[Any, ...] = ()) -> bool:
-        with self._connect() as db:
-            return db.execute(query, params).fetchone() is not None
+        return private_dir(self.storage / job_id)
 
     # --- creating and reading ------------------------------------------------------------------------
 
@@ -142,48 +144,49 @@ class JobStore:
         account: str | None = None,
         retention_s: float | None = None,
     ) -> str:
-        """Store the input (mode 0600), then queue the job; returns its id."""
+        """Store the upload (mode 0600) in the job's storage folder, then record the job; returns its id."""
+        from service.database import open_private  # noqa: PLC0415
+
         job_id = uuid.uuid4().hex
-        target = self.inputs / f"{job_id}.zip"
+        target = self.job_dir(job_id) / "bundle.zip"
         partial = target.with_suffix(".part")
-        with os.fdopen(database.open_private(partial), "wb") as fh:
+        with open(open_private(partial), "wb") as fh:
             if isinstance(data, bytes | bytearray):
                 fh.write(data)
             else:
                 for chunk in data:
                     fh.write(chunk)
-        os.replace(partial, target)
+        partial.replace(target)
         now = self.clock()
-        with self._transaction() as db:
+        with self.engine.begin() as db:
             db.execute(
-                "INSERT INTO jobs (id, kind, status, name, params, input_path, created_at, updated_at,"
-                " account, retention_s) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    job_id,
-                    kind,
-                    name,
-                    json.dumps(params, ensure_ascii=False),
-                    str(target),
-                    now,
-                    now,
-                    account,
-                    retention_s,
-                ),
+                jobs_table.insert().values(
+                    id=job_id,
+                    kind=kind,
+                    status="queued",
+                    name=name,
+                    params=json.dumps(params, ensure_ascii=False),
+                    input_path=str(target),
+                    created_at=now,
+                    updated_at=now,
+                    account=account,
+                    retention_s=retention_s,
+                )
             )
         return job_id
 
     def get(self, job_id: str, *, files: bool = True) -> JobRow | None:
-        with self._connect() as db:
-            row = db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(jobs_table).where(jobs_table.c.id == job_id)).mappings().first()
             if row is None:
                 return None
             job = _job(row)
             if files:
+                f = files_table.c
                 job.files = [
-                    FileRow(r["idx"], r["name"], r["status"], r["reason"])
+                    FileRow(r.idx, r.name, r.status, r.reason)
                     for r in db.execute(
-                        "SELECT idx, name, status, reason FROM job_files WHERE job_id = ? ORDER BY idx",
-                        (job_id,),
+                        sa.select(f.idx, f.name, f.status, f.reason).where(f.job_id == job_id).order_by(f.idx)
                     )
                 ]
             return job
@@ -191,217 +194,255 @@ class JobStore:
     def result(self, job_id: str, which: str) -> bytes | None:
         if which not in ("report", "summary"):
             raise ValueError(which)
-        with self._connect() as db:
-            row = db.execute(f"SELECT {which} FROM job_results WHERE job_id = ?", (job_id,)).fetchone()
-        return None if row is None else bytes(row[0])
+        column = results_table.c[which]
+        with self.engine.connect() as db:
+            value = db.execute(sa.select(column).where(results_table.c.job_id == job_id)).scalar()
+        return None if value is None else bytes(value)
 
     def delete(self, job_id: str) -> bool:
-        """Remove the job, its files' states, its results and its input at once; False when there was none.
-        A runner still working on it loses its lease (its next write finds no job) and stops."""
-        with self._transaction() as db:
-            row = db.execute("SELECT input_path FROM jobs WHERE id = ?", (job_id,)).fetchone()
-            if row is None:
-                return False
-            db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
-        _remove(row["input_path"])
-        return True
+        """Remove the job, its files' rows, its results and its stored files at once; False when there was
+        none. A worker still reading one of its files finds no job when it reports, and drops its work."""
+        with self.engine.begin() as db:
+            gone = db.execute(jobs_table.delete().where(jobs_table.c.id == job_id)).rowcount
+        self._remove_files(job_id)
+        return bool(gone)
 
     def set_retention(self, job_id: str, retention_s: float) -> None:
-        with self._transaction() as db:
-            db.execute(
-                "UPDATE jobs SET retention_s = ?, updated_at = ? WHERE id = ?",
-                (retention_s, self.clock(), job_id),
-            )
+        self._update(job_id, retention_s=retention_s)
 
     def ids(self) -> list[str]:
-        with self._connect() as db:
-            return [r[0] for r in db.execute("SELECT id FROM jobs ORDER BY created_at")]
+        with self.engine.connect() as db:
+            return list(db.execute(sa.select(jobs_table.c.id).order_by(jobs_table.c.created_at)).scalars())
 
-    # --- the runner's side ---------------------------------------------------------------------------
+    def count(self, statuses: tuple[str, ...], account: str | None = None) -> int:
+        """Jobs in one of ``statuses`` (of ``account`` when given): what the queue bounds count."""
+        c = jobs_table.c
+        query = sa.select(sa.func.count()).where(c.status.in_(statuses))
+        if account is not None:
+            query = query.where(c.account == account)
+        with self.engine.connect() as db:
+            return int(db.execute(query).scalar() or 0)
 
-    def claim(self, owner: str, lease_s: float, concurrency: int) -> JobRow | None:
-        """Take the oldest queued job if fewer than ``concurrency`` jobs hold a live lease; atomic."""
+    # --- the workers' side ---------------------------------------------------------------------------
+
+    def start(self, job_id: str, files: Sequence[FileRow], to_read: Sequence[int]) -> bool:
+        """The job's bundle is listed: every entry as a file row, those of ``to_read`` queued as tasks; the
+        job is running and has been started once more. False when the job is gone or started already (a
+        prepare task delivered twice)."""
         now = self.clock()
-        if not self._exists("SELECT 1 FROM jobs WHERE status = 'queued' LIMIT 1"):
-            return None  # the usual idle poll: a read, no write lock taken
-        with self._transaction() as db:
-            running = db.execute(
-                "SELECT count(*) FROM jobs WHERE status = 'running' AND lease_until >= ?", (now,)
-            ).fetchone()[0]
-            if running >= concurrency:
+        reading = set(to_read)
+        with self.engine.begin() as db:
+            changed = db.execute(
+                jobs_table.update()
+                .where(jobs_table.c.id == job_id, jobs_table.c.status == "queued")
+                .values(
+                    status="running",
+                    started_at=now,
+                    updated_at=now,
+                    attempts=jobs_table.c.attempts + 1,
+                    done=0,
+                    total=len(reading),
+                )
+            ).rowcount
+            if not changed:
+                return False
+            db.execute(files_table.delete().where(files_table.c.job_id == job_id))
+            if files:
+                db.execute(
+                    files_table.insert(),
+                    [
+                        {
+                            "job_id": job_id,
+                            "idx": f.idx,
+                            "name": f.name,
+                            "status": f.status,
+                            "reason": f.reason,
+                            "entry": f.entry or f.name,
+                            "folder": f.folder,
+                            "task": "queued" if f.idx in reading else None,
+                        }
+                        for f in files
+                    ],
+                )
+        return True
+
+    def claim_file(self, job_id: str, idx: int, worker: str) -> FileRow | None:
+        """Mark a file running by ``worker`` unless it is done already (a task delivered twice, or re-queued
+        after its worker was killed, never reads a finished file again); the file, or None."""
+        now = self.clock()
+        f = files_table.c
+        with self.engine.begin() as db:
+            changed = db.execute(
+                files_table.update()
+                .where(f.job_id == job_id, f.idx == idx, f.task.in_(("queued", "running")))
+                .values(task="running", started_at=now, worker=worker)
+            ).rowcount
+            if not changed:
                 return None
             row = db.execute(
-                "SELECT id FROM jobs WHERE status = 'queued' ORDER BY created_at LIMIT 1"
-            ).fetchone()
-            if row is None:
-                return None
-            changed = db.execute(
-                "UPDATE jobs SET status = 'running', owner = ?, lease_until = ?, attempts = attempts + 1,"
-                " started_at = ?, updated_at = ?, done = 0, total = NULL, error = NULL"
-                " WHERE id = ? AND status = 'queued'",
-                (owner, now + lease_s, now, now, row["id"]),
-            ).rowcount
-            if changed != 1:
-                return None
-            db.execute("DELETE FROM job_files WHERE job_id = ?", (row["id"],))
-        return self.get(row["id"], files=False)
-
-    def heartbeat(self, job_id: str, owner: str, lease_s: float) -> bool:
-        """Renew the lease; False when this owner no longer holds the job."""
-        now = self.clock()
-        with self._transaction() as db:
-            return (
-                db.execute(
-                    "UPDATE jobs SET lease_until = ?, updated_at = ? WHERE id = ? AND owner = ?"
-                    " AND status = 'running'",
-                    (now + lease_s, now, job_id, owner),
-                ).rowcount
-                == 1
-            )
-
-    def set_files(self, job_id: str, owner: str, files: Sequence[FileRow], total: int) -> bool:
-        with self._transaction() as db:
-            if not _owns(db, job_id, owner):
-                return False
-            db.execute(
-                "UPDATE jobs SET total = ?, done = 0, updated_at = ? WHERE id = ?",
-                (total, self.clock(), job_id),
-            )
-            db.executemany(
-                "INSERT OR REPLACE INTO job_files (job_id, idx, name, status, reason) VALUES (?, ?, ?, ?, ?)",
-                [(job_id, f.idx, f.name, f.status, f.reason) for f in files],
-            )
-        return True
-
-    def update_files(self, job_id: str, owner: str, files: Sequence[FileRow], done: int) -> bool:
-        with self._transaction() as db:
-            if not _owns(db, job_id, owner):
-                return False
-            db.execute("UPDATE jobs SET done = ?, updated_at = ? WHERE id = ?", (done, self.clock(), job_id))
-            db.executemany(
-                "UPDATE job_files SET status = ?, reason = ? WHERE job_id = ? AND idx = ?",
-                [(f.status, f.reason, job_id, f.idx) for f in files],
-            )
-        return True
-
-    def finish(self, job_id: str, owner: str, report: bytes, summary: bytes) -> bool:
-        """Store the results and mark the job done (its input is deleted)."""
-        now = self.clock()
-        with self._transaction() as db:
-            if not _owns(db, job_id, owner):
-                return False
-            db.execute(
-                "INSERT OR REPLACE INTO job_results (job_id, report, summary) VALUES (?, ?, ?)",
-                (job_id, report, summary),
-            )
-            path = db.execute("SELECT input_path FROM jobs WHERE id = ?", (job_id,)).fetchone()[0]
-            db.execute(
-                "UPDATE jobs SET status = 'done', finished_at = ?, updated_at = ?, lease_until = NULL,"
-                " input_path = NULL, done = coalesce(total, done) WHERE id = ?",
-                (now, now, job_id),
-            )
-        _remove(path)
-        return True
-
-    def fail(self, job_id: str, reason: str, *, owner: str | None = None) -> bool:
-        """Mark the job failed with ``reason`` (only if ``owner`` still holds it, when given)."""
-        now = self.clock()
-        with self._transaction() as db:
-            if owner is not None and not _owns(db, job_id, owner):
-                return False
-            row = db.execute("SELECT input_path, status FROM jobs WHERE id = ?", (job_id,)).fetchone()
-            if row is None or row["status"] in ("done", "failed"):
-                return False
-            db.execute(
-                "UPDATE jobs SET status = 'failed', error = ?, finished_at = ?, updated_at = ?,"
-                " lease_until = NULL, input_path = NULL WHERE id = ?",
-                (reason, now, now, job_id),
-            )
-        _remove(row["input_path"])
-        return True
-
-    def recover(self, max_attempts: int) -> list[tuple[str, str]]:
-        """Jobs whose lease ran out: queued again to be resumed, or failed once started ``max_attempts``
-        times. Returns ``[(id, new status)]``."""
-        now = self.clock()
-        changed: list[tuple[str, str]] = []
-        removed: list[str | None] = []
-        if not self._exists(
-            "SELECT 1 FROM jobs WHERE status = 'running' AND lease_until < ? LIMIT 1", (now,)
-        ):
-            return changed
-        with self._transaction() as db:
-            stale = db.execute(
-                "SELECT id, attempts, input_path FROM jobs WHERE status = 'running' AND lease_until < ?",
-                (now,),
-            ).fetchall()
-            for row in stale:
-                note = (
-                    f"{_clock(now)} 处理中断（服务重启或处理进程被终止），第 {row['attempts']} 次处理未完成"
+                sa.select(f.idx, f.name, f.status, f.reason, f.entry, f.folder).where(
+                    f.job_id == job_id, f.idx == idx
                 )
-                if row["attempts"] >= max_attempts:
-                    reason = (
-                        f"处理中断（服务重启或处理进程被终止），已处理 {row['attempts']} 次仍未完成；"
-                        "请重新上传，或将压缩包拆分后分批上传"
-                    )
-                    db.execute(
-                        "UPDATE jobs SET status = 'failed', error = ?, finished_at = ?, updated_at = ?,"
-                        " lease_until = NULL, owner = NULL, input_path = NULL,"
-                        " notes = json_insert(notes, '$[#]', ?) WHERE id = ?",
-                        (reason, now, now, note, row["id"]),
-                    )
-                    removed.append(row["input_path"])
-                    changed.append((row["id"], "failed"))
-                else:
-                    db.execute(
-                        "UPDATE jobs SET status = 'queued', owner = NULL, lease_until = NULL, updated_at = ?,"
-                        " done = 0, notes = json_insert(notes, '$[#]', ?) WHERE id = ?",
-                        (now, note + "，已重新排队", row["id"]),
-                    )
-                    db.execute(
-                        "UPDATE job_files SET status = 'queued', reason = NULL WHERE job_id = ?", (row["id"],)
-                    )
-                    changed.append((row["id"], "queued"))
-        for path in removed:
-            _remove(path)
-        return changed
+            ).one()
+        return FileRow(*row)
+
+    def release_file(self, job_id: str, idx: int) -> None:
+        """Put an interrupted file back in the queue's state (the worker is stopping; nothing was lost)."""
+        f = files_table.c
+        with self.engine.begin() as db:
+            db.execute(
+                files_table.update()
+                .where(f.job_id == job_id, f.idx == idx, f.task == "running")
+                .values(task="queued", started_at=None, worker=None)
+            )
+
+    def finish_file(self, job_id: str, outcome: FileOutcome) -> bool:
+        """Store a file's outcome and count it; True when it was the job's last file to read (exactly one
+        caller sees True, so exactly one assembles the job)."""
+        f = files_table.c
+        with self.engine.begin() as db:
+            if db.dialect.name == "postgresql":  # one writer per job at a time: the count is exact
+                db.execute(sa.select(jobs_table.c.id).where(jobs_table.c.id == job_id).with_for_update())
+            changed = db.execute(
+                files_table.update()
+                .where(f.job_id == job_id, f.idx == outcome.index, f.task != "done")
+                .values(
+                    task="done",
+                    status=outcome.status,
+                    reason=outcome.reason,
+                    outcome=pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL),
+                )
+            ).rowcount
+            if not changed:
+                return False
+            done = db.execute(
+                sa.select(sa.func.count()).where(f.job_id == job_id, f.task == "done")
+            ).scalar_one()
+            total = db.execute(sa.select(jobs_table.c.total).where(jobs_table.c.id == job_id)).scalar()
+            db.execute(
+                jobs_table.update()
+                .where(jobs_table.c.id == job_id)
+                .values(done=done, updated_at=self.clock())
+            )
+        return total is not None and done >= total
+
+    def outcomes(self, job_id: str) -> list[FileOutcome]:
+        """The outcomes of the job's read files, in the bundle's order."""
+        f = files_table.c
+        with self.engine.connect() as db:
+            rows = db.execute(
+                sa.select(f.outcome).where(f.job_id == job_id, f.task == "done").order_by(f.idx)
+            ).scalars()
+            return [pickle.loads(value) for value in rows]  # noqa: S301  (written by our own workers)
+
+    def requeue_stale(self, older_than_s: float) -> list[tuple[str, int]]:
+        """Files "running" for longer than ``older_than_s``: their worker was killed (its task is lost with
+        it). Each is put back as queued, with a note on its job; ``(job id, index)`` for the queue."""
+        f = files_table.c
+        now = self.clock()
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))
+        found: list[tuple[str, int]] = []
+        with self.engine.begin() as db:
+            stale = db.execute(
+                sa.select(f.job_id, f.idx).where(f.task == "running", f.started_at < now - older_than_s)
+            ).all()
+            for job_id, idx in stale:
+                changed = db.execute(
+                    files_table.update()
+                    .where(f.job_id == job_id, f.idx == idx, f.task == "running")
+                    .values(task="queued", started_at=None, worker=None)
+                ).rowcount
+                if not changed:
+                    continue
+                found.append((job_id, idx))
+                note = f"{when} 第 {idx + 1} 个文件的处理进程中断（被终止或所在机器重启），已重新排队"
+                notes = db.execute(sa.select(jobs_table.c.notes).where(jobs_table.c.id == job_id)).scalar()
+                db.execute(
+                    jobs_table.update()
+                    .where(jobs_table.c.id == job_id)
+                    .values(notes=json.dumps([*json.loads(notes or "[]"), note], ensure_ascii=False))
+                )
+        return found
+
+    def lost_steps(self, older_than_s: float) -> list[tuple[str, str]]:
+        """Jobs whose prepare or assemble task was lost with its worker: queued, or running with every file
+        read, and untouched for ``older_than_s``. ``(job id, "prepare" | "assemble")`` to queue again (each
+        step is harmless twice); each job is touched so that it is queued again at most once per period."""
+        c = jobs_table.c
+        now = self.clock()
+        found: list[tuple[str, str]] = []
+        with self.engine.begin() as db:
+            rows = db.execute(
+                sa.select(c.id, c.status).where(
+                    c.updated_at < now - older_than_s,
+                    (c.status == "queued") | ((c.status == "running") & (c.done >= c.total)),
+                )
+            ).all()
+            for job_id, status in rows:
+                db.execute(jobs_table.update().where(c.id == job_id).values(updated_at=now))
+                found.append((job_id, "prepare" if status == "queued" else "assemble"))
+        return found
+
+    def finish(self, job_id: str, report: bytes, summary: bytes) -> bool:
+        """Store the results and mark the job done (its stored files are deleted first)."""
+        now = self.clock()
+        with self.engine.begin() as db:
+            changed = db.execute(
+                jobs_table.update()
+                .where(jobs_table.c.id == job_id, jobs_table.c.status == "running")
+                .values(status="done", finished_at=now, updated_at=now, input_path=None)
+            ).rowcount
+            if not changed:
+                return False
+            db.execute(results_table.delete().where(results_table.c.job_id == job_id))
+            db.execute(results_table.insert().values(job_id=job_id, report=report, summary=summary))
+            db.execute(files_table.update().where(files_table.c.job_id == job_id).values(outcome=None))
+            self._remove_files(job_id)  # before the commit: whoever sees the job done finds its upload gone
+        return True
+
+    def fail(self, job_id: str, reason: str) -> bool:
+        """Mark the job failed with ``reason`` (its stored files are deleted); False when it had ended."""
+        now = self.clock()
+        with self.engine.begin() as db:
+            changed = db.execute(
+                jobs_table.update()
+                .where(jobs_table.c.id == job_id, jobs_table.c.status.in_(("queued", "running")))
+                .values(status="failed", error=reason, finished_at=now, updated_at=now, input_path=None)
+            ).rowcount
+            self._remove_files(job_id)  # before the commit, as in finish
+        return bool(changed)
 
     def purge(self, older_than_s: float) -> int:
-        """Delete finished jobs (and results) that ended more than their own retention (or else
-        ``older_than_s``) seconds ago, and input files no job refers to any more."""
+        """Delete ended jobs (and results) that ended more than their own retention (or else
+        ``older_than_s``) seconds ago, and stored folders no job refers to any more."""
+        c = jobs_table.c
         now = self.clock()
-        with self._transaction() as db:
+        with self.engine.begin() as db:
             count = db.execute(
-                "DELETE FROM jobs WHERE status IN ('done', 'failed')"
-                " AND finished_at + coalesce(retention_s, ?) < ?",
-                (older_than_s, now),
+                jobs_table.delete().where(
+                    c.status.in_(("done", "failed")),
+                    c.finished_at + sa.func.coalesce(c.retention_s, older_than_s) < now,
+                )
             ).rowcount
-            live = {r[0] for r in db.execute("SELECT input_path FROM jobs WHERE input_path IS NOT NULL")}
-        for path in self.inputs.glob("*.zip"):
-            if str(path) not in live and path.stat().st_mtime < self.clock() - 3600:
-                _remove(str(path))
-        return count
+            live = set(db.execute(sa.select(c.id).where(c.status.in_(("queued", "running")))).scalars())
+        if self.storage.is_dir():
+            for folder in self.storage.iterdir():
+                if folder.name not in live and folder.stat().st_mtime < now - 3600:
+                    shutil.rmtree(folder, ignore_errors=True)
+        return int(count)
+
+    def _update(self, job_id: str, **values: Any) -> None:
+        with self.engine.begin() as db:
+            db.execute(
+                jobs_table.update().where(jobs_table.c.id == job_id).values(updated_at=self.clock(), **values)
+            )
+
+    def _remove_files(self, job_id: str) -> None:
+        shutil.rmtree(self.storage / job_id, ignore_errors=True)
 
 
-def _owns(db: sqlite3.Connection, job_id: str, owner: str) -> bool:
-    row = db.execute("SELECT owner, status FROM jobs WHERE id = ?", (job_id,)).fetchone()
-    return row is not None and row["owner"] == owner and row["status"] == "running"
-
-
-def _job(row: sqlite3.Row) -> JobRow:
+def _job(row: Any) -> JobRow:
     values = dict(row)
     values["params"] = json.loads(values["params"] or "{}")
     values["notes"] = json.loads(values["notes"] or "[]")
     return JobRow(**values)
-
-
-def _remove(path: str | None) -> None:
-    if path:
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            pass
-
-
-def _clock(t: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t))

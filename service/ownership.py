@@ -2,7 +2,7 @@
 
 A job belongs to the account that submitted it. Any other account is answered as if the job did not exist
 (``JobNotFound``, so a job id confirms nothing), and so is a job past its retention time, even before the
-runner's next purge. Every access to a job — submitted, read, downloaded, deleted, retention shortened,
+next purge. Every access to a job — submitted, read, downloaded, deleted, retention shortened,
 refused — goes into the audit log (``service.audit``). The API and the pages call these, not ``jobs``.
 """
 
@@ -18,6 +18,7 @@ from service.accounts import Account, AccountStore
 from service.audit import AuditLog
 from service.bundles.annual import Previous
 from service.jobstore import JobRow
+from service.queue import queue_for
 from service.settings import Settings
 
 
@@ -56,8 +57,8 @@ def submit(
     received: date | None = None,
     previous: Previous | None = None,
 ) -> JobRow:
-    """Queue ``account``'s bundle (``jobs.submit_bundle``; ``received`` and ``previous`` for its annual
-    reports) and log it."""
+    """Record ``account``'s bundle (``jobs.submit_bundle``: refused when the queue bounds are reached;
+    ``received`` and ``previous`` for its annual reports), queue it and log it."""
     job = jobs.submit_bundle(
         settings,
         data,
@@ -68,6 +69,7 @@ def submit(
         account=str(account.id),
         retention_s=None if retention_hours is None else _retention_s(settings, retention_hours),
     )
+    queue_for(settings).submit(job.id)
     audit_for(settings).record(account.name, "submit", job.id, remote)
     return job
 

@@ -22,7 +22,7 @@ from extractor.errors import UnreadableFile, UnsupportedFile
 from forms.errors import FormsError, RecordError, UnknownForm
 from office.libreoffice import ConversionError, ConversionTimeout, OfficeMissing
 from service.hygiene import strip_paths
-from service.jobs import JobNotFound, JobNotReady
+from service.jobs import JobNotFound, JobNotReady, QueueBusy, TooManyJobs
 from service.workflows import RecordTooLarge
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,8 @@ EXCEPTION_PROBLEMS: tuple[tuple[type[Exception], ProblemKind], ...] = (
     (RecordError, ProblemKind(422, "invalid-record", "记录无效")),
     (JobNotFound, ProblemKind(404, "job-not-found", "任务不存在")),
     (JobNotReady, ProblemKind(409, "job-not-done", "任务尚未完成")),
+    (TooManyJobs, ProblemKind(429, "too-many-jobs", "排队中的任务过多")),
+    (QueueBusy, ProblemKind(503, "queue-full", "任务队列已满")),
     (UnsafeBundle, ProblemKind(422, "unsafe-bundle", "压缩包无法处理（损坏或超出限制）")),
     (UnsupportedFile, ProblemKind(415, "unsupported-file", "不支持的文件类型")),
     (UnreadableFile, ProblemKind(422, "unreadable-file", "文件无法读取")),
@@ -162,7 +164,11 @@ def handle_error(exc: Exception) -> Response:
     kind = problem_kind(exc)
     if kind is not INTERNAL_ERROR:
         errors = getattr(exc, "errors", None)
-        return problem_response(kind.status, str(exc), slug=kind.slug, title=kind.title, errors=errors)
+        wait = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(wait)} if wait is not None else None
+        return problem_response(
+            kind.status, str(exc), slug=kind.slug, title=kind.title, errors=errors, headers=headers
+        )
     trace_id = uuid.uuid4().hex[:16]
     log.error("internal error (trace id %s)", trace_id, exc_info=exc)
     detail = (

@@ -14,6 +14,7 @@ import pytest
 
 import extractor.settings
 from tests.clocks import ManualClock
+from tests.servers import backend, postgres_url, redis_url  # noqa: F401  (fixtures of the job tests)
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

@@ -22,6 +22,7 @@ from extractor.scan import read_scan
 from extractor.settings import Limits
 from extractor.xlsx import read_xlsx
 from forms import ANNEX1
+from forms.limits import RecordLimits, over_limits
 from forms.problems import MESSAGES, Problem
 from forms.records import load_record
 from templates.render import fill
@@ -32,7 +33,7 @@ from tests.extractor.test_mapper import cell, doc, table
 from tests.forms.test_normalize import PROBLEM_SAMPLES
 
 #: Templates no producer gives yet (kept for the API's published list of codes).
-UNPRODUCED = frozenset({"required_if", "too_long"})
+UNPRODUCED = frozenset({"required_if"})
 
 
 def _from_normalisers() -> list[Problem]:
@@ -82,6 +83,13 @@ def _from_recognition() -> list[Problem]:
     return [*listed, *review(source, map_document(source, ANNEX1)).problems]
 
 
+def _from_limits() -> list[Problem]:
+    record = load_record(read_example("annex1.json")).record
+    record["platform"]["summary"] = "长" * 1001
+    record["platform"]["cooperation"] = record["platform"]["cooperation"][:1] * 3
+    return over_limits(record, ANNEX1, RecordLimits(max_rows=2))
+
+
 def _from_readers() -> list[Problem]:
     pdf = read_pdf(pdf_pages(["text:A", "cid:AB", "image", "text:B"]), "p.pdf", Limits(max_pages=3))
     wb = openpyxl.Workbook()
@@ -101,6 +109,7 @@ def test_every_message_template_is_filled_by_its_producers():
         *_from_normalisers(),
         *_from_records(),
         *_from_mapper(),
+        *_from_limits(),
         *_from_readers(),
         *_from_recognition(),
     ]

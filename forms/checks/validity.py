@@ -18,6 +18,7 @@ from typing import Any
 from forms.checks.base import Context, as_date, as_int, as_number, check, show, show_percent
 from forms.checks.report import CheckResult
 from forms.checks.rules import DATE_ROLES, PROJECT_WINDOW_YEARS, SHARE_TOLERANCE, Rule
+from forms.limits import text_length
 from forms.model import OTHER_OPTION, Field, FieldType
 from forms.normalize import is_valid_email, is_valid_mobile, is_valid_postcode, more_than_cents
 from forms.problems import Severity
@@ -406,11 +407,6 @@ def lengths(ctx: Context, rule: Rule) -> CheckResult:
             bad.append(path)
             details.append(ctx.item(rule, label=ctx.label(path), length=length, max_length=f.max_length))
     return ctx.result(rule, not bad, fields=bad, details="；".join(details))
-
-
-def text_length(text: str) -> int:
-    """Characters as 字数 counts them: everything but line breaks."""
-    return sum(ch not in "\r\n" for ch in text)
 
 
 # --- V-NAME -------------------------------------------------------------------------------------------

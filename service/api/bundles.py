@@ -1,9 +1,10 @@
 """``/bundles`` and ``/jobs``: a recommending authority's zip of applications, screened in the background.
 
-``POST /bundles`` answers ``202 Accepted`` with ``Location: /api/v1/jobs/{id}`` at once; the job runs in this
-host's job runner (``service.jobs``) and is polled with ``GET /jobs/{id}`` (status, ``progress: {done,
-total}`` and every file's state) until ``status`` is ``done``; then ``report.json`` and ``summary.xlsx``
-are there (409 before, 404 for an unknown or expired job).
+``POST /bundles`` answers ``202 Accepted`` with ``Location: /api/v1/jobs/{id}`` at once (429 when the account
+has too many jobs waiting, 503 when the queue or its storage is full; both with ``Retry-After``); the job is
+worked by the queue's workers (``service.queue``, ``itbforms worker``) and is polled with ``GET /jobs/{id}``
+(status, ``progress: {done, total}`` and every file's state) until ``status`` is ``done``; then
+``report.json`` and ``summary.xlsx`` are there (409 before, 404 for an unknown or expired job).
 
 Bundles and jobs need an account (``service.auth``: a Bearer token or the pages' session) of a role in
 ``BUNDLE_ROLES``; a job is its submitter's alone (``service.ownership``): any other account gets 404.
@@ -113,13 +114,6 @@ def _settings() -> Settings:
     return current_app.config["SETTINGS"]
 
 
-@blp.record_once
-def _start_runner(state: Any) -> None:
-    """A serving process starts its job runner with the app (a test app starts it on first use)."""
-    if not state.app.testing:
-        jobs.ensure_runner(state.app.config["SETTINGS"])
-
-
 @blp.before_request
 def _account_required() -> None:
     auth.require_account(BUNDLE_ROLES)
@@ -127,11 +121,9 @@ def _account_required() -> None:
 
 @blp.before_request
 def _bundle_limits() -> None:
-    """Bundles may be larger than single documents; the runner must be alive to serve the jobs."""
-    settings = _settings()
+    """Bundles may be larger than single documents."""
     if request.method == "POST":
-        request.max_content_length = settings.bundle_max_upload_mb * 1024 * 1024
-    jobs.ensure_runner(settings)
+        request.max_content_length = _settings().bundle_max_upload_mb * 1024 * 1024
 
 
 @blp.post("/bundles")
@@ -140,6 +132,8 @@ def _bundle_limits() -> None:
 @blp.response(202, JobStatus, description="已接受，任务在后台处理；轮询 Location 所指的任务")
 @blp.alt_response(415, description="不是 zip 压缩包")
 @blp.alt_response(422, description="压缩包损坏或超出限制（文件数、解压后大小、压缩比）")
+@blp.alt_response(429, description="本账户排队或处理中的任务已达上限；Retry-After 秒后重试")
+@blp.alt_response(503, description="服务的任务队列或存储空间已满；Retry-After 秒后重试")
 def create_bundle_job(
     fields_: dict[str, Any], files: dict[str, Any]
 ) -> tuple[dict[str, Any], int, dict[str, str]]:

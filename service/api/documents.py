@@ -33,7 +33,8 @@ MISSING_HEADER = "X-Missing-Fields"
     requestBody={"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
     description=(
         "请求体为 JSON 记录（见 /forms/{form_id}/schema）。允许不完整的记录："
-        f"缺少的必填项以字段路径列于响应头 {MISSING_HEADER}；类型错误的值返回 422。"
+        f"缺少的必填项以字段路径列于响应头 {MISSING_HEADER}；类型错误的值，或超出长度、行数限制"
+        "（表单规定的字数、ITBFORMS_RECORD_MAX_CHARS、ITBFORMS_RECORD_MAX_ROWS）的记录返回 422。"
     ),
 )
 @blp.response(200, description="填写好的文档")
@@ -45,7 +46,7 @@ def fill_form(query: dict[str, Any], form_id: str) -> Response:
     if errors:
         raise InvalidRecord(errors)
     fmt = query["format"]
-    filled = fill_document(form, loaded.record, fmt)
+    filled = fill_document(form, loaded.record, fmt, source="请求体")
     missing = sorted({p.field for p in filled.missing if p.field})
     headers = {MISSING_HEADER: ",".join(missing)} if missing else {}
     return send_document(filled.content, fmt, download_name(form, loaded.record, fmt), headers)
@@ -63,4 +64,5 @@ def prefill(fields: dict[str, Any], files: dict[str, Any], **_: Any) -> Response
     record = workflows.prefill(fields["year"], source)
     form = get_form("annex2")
     fmt = fields["format"]  # json: the pre-filled record itself, for the fill page to load
-    return send_document(fill_document(form, record, fmt).content, fmt, download_name(form, record, fmt))
+    content = fill_document(form, record, fmt, source=name).content
+    return send_document(content, fmt, download_name(form, record, fmt))

@@ -61,9 +61,13 @@ def uploaded_file(name: str = "file") -> FileStorage:
     return upload
 
 
-def fill_document(form: FormDef, record: Mapping[str, Any], fmt: str) -> Filled:
-    """The filled document (``service.workflows.fill``), LibreOffice bounded by ``soffice_timeout_s``."""
-    return workflows.fill(form, record, fmt, timeout=settings().soffice_timeout_s)
+def fill_document(form: FormDef, record: Mapping[str, Any], fmt: str, *, source: str | None = None) -> Filled:
+    """The filled document (``service.workflows.fill``): the record within the service's limits (422
+    naming ``source`` otherwise), LibreOffice bounded by ``soffice_timeout_s``."""
+    config = settings()
+    return workflows.fill(
+        form, record, fmt, timeout=config.soffice_timeout_s, limits=config.record_limits(), source=source
+    )
 
 
 def download_name(form: FormDef, record: dict[str, Any] | None, fmt: str) -> str:

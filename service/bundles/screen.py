@@ -447,8 +447,25 @@ def screen_bundle(
             if progress:
                 progress(Progress(done, len(outcomes), outcome))
         issues = list(bundle.issues)
+    return assemble_report(
+        name, recommender, outcomes, issues, today=today, seconds=time.monotonic() - started
+    )
+
+
+def assemble_report(
+    name: str,
+    recommender: str | None,
+    outcomes: list[FileOutcome],
+    issues: list[BundleIssue],
+    *,
+    today: date | None = None,
+    seconds: float = 0.0,
+) -> BundleReport:
+    """The report of a bundle from each file's outcome (in the bundle's order) and the entries that were
+    not read: units grouped, compared and checked. ``screen_bundle`` ends here, and so does a bundle job
+    whose files were read one task each (``service.queue``)."""
     units = _build_units(outcomes, today)
-    return BundleReport(name, recommender, units, outcomes, issues, seconds=time.monotonic() - started)
+    return BundleReport(name, recommender, units, outcomes, issues, seconds=seconds)
 
 
 def _build_units(outcomes: list[FileOutcome], today: date | None) -> list[Unit]:

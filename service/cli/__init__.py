@@ -1,6 +1,6 @@
-"""``itbforms``: the command line. Each sub-command lives in its own module of this package and exposes
-``register(subparsers)``; this module only wires them and turns errors into exit codes (``exit_code``,
-the one place that does).
+"""``itbforms``: the command line. Each sub-command lives in its own module of this package, imported only
+when its command runs, and exposes ``register(subparsers)``; this module only wires them and turns errors
+into exit codes (``exit_code``, the one place that does).
 
 Exit codes: 0 done (for ``check``: eligible / ok), 1 the document or record fails a check,
 2 the input is unusable (a clear one-line message on stderr, never a traceback), 3 our own fault
@@ -20,20 +20,35 @@ from forms.errors import FormsError, OwnFault
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_FAULT = 0, 1, 2, 3
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: Commands registered by a module of another name (``itbforms prefill`` lives in ``fill``).
+COMMAND_MODULES = {"prefill": "fill"}
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of ``itbforms``. Given ``argv`` naming a command, only that command's module is imported
+    (``itbforms parse x.docx`` never loads the renderer or the bundle pool); otherwise, for the list of
+    commands and for an unknown one, every module."""
     parser = argparse.ArgumentParser(
         prog="itbforms",
         description="产业技术基础公共服务平台申报书/年度运行情况表：填写、解析、核查",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if not module.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{module.name}").register(sub)
+    for name in _command_modules(argv):
+        importlib.import_module(f"{__name__}.{name}").register(sub)
     return parser
 
 
+def _command_modules(argv: Sequence[str] | None) -> list[str]:
+    """The module of the command ``argv`` names, or all of this package's command modules."""
+    modules = sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+    command = next(iter(argv or ()), "")
+    module = COMMAND_MODULES.get(command, command)
+    return [module] if module in modules else modules
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))

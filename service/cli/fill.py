@@ -26,6 +26,7 @@ from forms.records import LoadedRecord, empty_record
 from service import workflows
 from service.cli import EXIT_OK
 from service.cli._records import read_record_file, read_source_file
+from service.settings import Settings
 
 #: Output extension → format ``fill`` produces (``.json`` for ``prefill`` only).
 OUTPUT_FORMATS = {".docx": "docx", ".pdf": "pdf", ".xlsx": "xlsx"}
@@ -68,7 +69,7 @@ def run_fill(args: argparse.Namespace) -> int:
         loaded = read_record_file(args.record, form)
         _report(loaded.problems, "记录中无法使用的值（已留空）")
         record = loaded.record
-    filled = workflows.fill(form, record, fmt, timeout=args.timeout)
+    filled = _fill(form, record, fmt, args, source=None if args.blank else str(args.record))
     if not args.blank:
         _report(filled.missing, "尚未填写的必填项")
     _write(args.output, filled.content)
@@ -87,10 +88,19 @@ def run_prefill(args: argparse.Namespace) -> int:
         _report(sources[-1].problems, f"读取 {args.source.name} 时发现的问题（相应的值已留空）")
     if args.annex1 is not None:
         sources.append(read_record_file(args.annex1, "annex1"))
-    filled = workflows.fill(form, workflows.prefill(args.year, *sources), fmt, timeout=args.timeout)
+    record = workflows.prefill(args.year, *sources)
+    filled = _fill(form, record, fmt, args, source=str(args.source or args.annex1))
     _write(args.output, filled.content)
     _report(filled.missing, "预填后仍需填写的必填项")
     return EXIT_OK
+
+
+def _fill(
+    form: FormDef, record: Mapping[str, Any], fmt: str, args: argparse.Namespace, source: str | None
+) -> workflows.Filled:
+    """``workflows.fill`` within the record limits of ``ITBFORMS_*`` (as in the service)."""
+    limits = Settings.from_env().record_limits()
+    return workflows.fill(form, record, fmt, timeout=args.timeout, limits=limits, source=source)
 
 
 def _output_format(path: Path, form: FormDef) -> str:

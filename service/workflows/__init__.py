@@ -13,11 +13,23 @@ the functions take bytes, records and settings and return results, so tests call
 
 from __future__ import annotations
 
-from service.bundles.screen import screen_bundle
-from service.workflows.check import check
-from service.workflows.documents import Filled, fill, missing_required, prefill
-from service.workflows.parse import parse, read_source
-from service.workflows.records import RecordTooLarge, decode_record
+import importlib
+from typing import TYPE_CHECKING, Any
+
+#: Each name → the module that holds it, imported on first use: parsing one .docx must not load the
+#: renderer (docxtpl, openpyxl) nor the bundle pool.
+_HOMES = {
+    "screen_bundle": "service.bundles.screen",
+    "check": "service.workflows.check",
+    "Filled": "service.workflows.documents",
+    "fill": "service.workflows.documents",
+    "missing_required": "service.workflows.documents",
+    "prefill": "service.workflows.documents",
+    "parse": "service.workflows.parse",
+    "read_source": "service.workflows.parse",
+    "RecordTooLarge": "service.workflows.records",
+    "decode_record": "service.workflows.records",
+}
 
 __all__ = [
     "Filled",
@@ -31,3 +43,19 @@ __all__ = [
     "read_source",
     "screen_bundle",
 ]
+
+if TYPE_CHECKING:
+    from service.bundles.screen import screen_bundle
+    from service.workflows.check import check
+    from service.workflows.documents import Filled, fill, missing_required, prefill
+    from service.workflows.parse import parse, read_source
+    from service.workflows.records import RecordTooLarge, decode_record
+
+
+def __getattr__(name: str) -> Any:
+    """``service.workflows.fill`` and the others, imported when first asked for (PEP 562)."""
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value

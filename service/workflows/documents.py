@@ -11,6 +11,7 @@ from typing import Any
 
 from forms.checks import run_checks
 from forms.errors import FormsError
+from forms.limits import DEFAULT_RECORD_LIMITS, RecordLimits, enforce_limits
 from forms.model import FormDef
 from forms.problems import Problem, Severity
 from forms.records import LoadedRecord, Record, dump_record, resolve_form
@@ -30,10 +31,20 @@ class Filled:
     missing: list[Problem]
 
 
-def fill(form: FormDef | str, record: Mapping[str, Any], fmt: str, *, timeout: float | None = None) -> Filled:
+def fill(
+    form: FormDef | str,
+    record: Mapping[str, Any],
+    fmt: str,
+    *,
+    timeout: float | None = None,
+    limits: RecordLimits = DEFAULT_RECORD_LIMITS,
+    source: str | None = None,
+) -> Filled:
     """The form filled from ``record`` as ``fmt`` (``docx``, ``pdf``, ``xlsx`` for annex2, or ``json``: the
-    record itself); a partial record fills what it has. ``timeout`` bounds LibreOffice for a PDF."""
+    record itself); a partial record fills what it has. ``timeout`` bounds LibreOffice for a PDF. A record
+    beyond ``limits`` or its form's lengths is refused first (``RecordOverLimits`` naming ``source``)."""
     fd = resolve_form(form)
+    enforce_limits(record, fd, limits, source=source)
     if fmt == "json":
         text = json.dumps(dump_record(record, fd), ensure_ascii=False, indent=2) + "\n"
         content = text.encode("utf-8")

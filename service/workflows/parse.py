@@ -6,7 +6,6 @@ from __future__ import annotations
 from extractor import ParseResult, parse_bytes
 from extractor.errors import UnsupportedFile
 from extractor.settings import DEFAULT_LIMITS, Limits
-from forms.checks import run_checks
 from forms.model import FormDef
 from forms.records import LoadedRecord
 from service.workflows.records import decode_record
@@ -24,6 +23,8 @@ def parse(
     ``checks`` the regulation's check report too, the values the reader could not use counted under V-TYPE."""
     result = parse_bytes(data, filename, form=form, limits=limits)
     if checks:
+        from forms.checks import run_checks  # the rules load only when asked for (a fast `itbforms parse`)
+
         load_problems = [p for p in result.problems if p.field]
         result.checks = run_checks(result.record, result.definition, load_problems=load_problems)
     return result

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 import pytest
 from werkzeug.serving import make_server
 
-from service import jobs
 from service.app import create_app
 from service.ownership import accounts_for
+from service.queue import EmbeddedConsumer
 from tests.e2e.browsing import AUTHORITY, CHROMIUM, CHROMIUM_ARGS, CHROMIUM_ENV, PASSWORD, TIMEOUT_MS
 
 if TYPE_CHECKING:
@@ -22,12 +22,13 @@ if TYPE_CHECKING:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real app on 127.0.0.1 (werkzeug, threaded) — the browser talks HTTP to it like to gunicorn.
+    """The real app on 127.0.0.1 (werkzeug, threaded): the browser talks HTTP to it as to ``make run``.
 
-    As a serving app (not ``TESTING``) it starts its own bundle job runner thread, which works on the jobs
-    of a database in a temporary directory; one parser process is plenty for the test bundles. The database
+    A Huey consumer (one worker thread in this process) works on its bundle jobs, in a temporary
+    directory; one worker is plenty for the test bundles. The database
     has one authority account with a password (``AUTHORITY``), as ``itbforms users add`` makes it."""
-    app = create_app({"data_dir": str(tmp_path_factory.mktemp("e2e-data")), "job_workers": 1})
+    app = create_app({"data_dir": str(tmp_path_factory.mktemp("e2e-data"))})
+    consumer = EmbeddedConsumer(app.config["SETTINGS"]).start()
     accounts_for(app.config["SETTINGS"]).add(AUTHORITY, "authority", PASSWORD)
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, name="e2e-server", daemon=True)
@@ -35,7 +36,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{httpd.server_port}"
     httpd.shutdown()
     thread.join(timeout=10)
-    jobs.stop_runner(app.config["SETTINGS"], timeout=30)
+    consumer.stop()
 
 
 @pytest.fixture(scope="module")

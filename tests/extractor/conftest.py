@@ -74,10 +74,10 @@ def office(documents, tmp_path_factory) -> dict[str, bytes]:
 
 
 def _convert_legacy(srcs: list[Path], to: str, outdir: Path) -> list[bytes]:
-    """Save a file in a 97–2003 format with LibreOffice. The library only converts *from* those formats
-    (``office.libreoffice``), so this test helper runs soffice itself, the same careful way: its own
+    """Save a file in a 97–2003 format or as ODF with LibreOffice. The library only converts *from* those
+    formats (``office.libreoffice``), so this test helper runs soffice itself, the same careful way: its own
     profile, its own process group, killed whole on timeout."""
-    filters = {"doc": "doc:MS Word 97", "xls": "xls:MS Excel 97"}
+    filters = {"doc": "doc:MS Word 97", "xls": "xls:MS Excel 97", "odt": "odt", "ods": "ods"}
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="itbforms-test-lo-") as tmp:
         cmd = [

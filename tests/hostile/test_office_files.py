@@ -12,7 +12,8 @@ import pytest
 from docx import Document
 
 from extractor import parse_bytes
-from office.libreoffice import ConversionTimeout, convert, ipc_pipe_paths
+from office.libreoffice import ConversionTimeout, convert
+from office.processes import ipc_pipe_paths
 from tests.extractor.conftest import _convert_legacy
 from tests.hostile.checks import check_api, check_cli, check_library
 from tests.hostile.corpus import UNREADABLE, Item, good_docx, junk_word97

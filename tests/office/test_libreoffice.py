@@ -22,6 +22,15 @@ def make_docx(path: Path, text: str) -> Path:
     return path
 
 
+def make_long_docx(path: Path, paragraphs: int = 3000) -> Path:
+    """A document of some hundred pages: its conversion takes seconds, warm or cold."""
+    doc = Document()
+    for i in range(paragraphs):
+        doc.add_paragraph(f"第 {i} 段：超时测试用的长文档，一行接一行。" * 3)
+    doc.save(str(path))
+    return path
+
+
 def pdf_text(path: Path) -> str:
     return subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
 
@@ -44,8 +53,10 @@ def test_two_conversions_in_parallel_do_not_interfere(tmp_path: Path) -> None:
 
 
 @pytest.mark.soffice
-def test_timeout_kills_the_whole_process_group(tmp_path: Path) -> None:
-    src = make_docx(tmp_path / "slow.docx", "超时")
+@pytest.mark.parametrize("processes", ["1", "0"], ids=["pool", "cold"])
+def test_timeout_kills_the_whole_process_group(processes: str, fresh_pool, tmp_path: Path) -> None:
+    fresh_pool.setenv("ITBFORMS_OFFICE_PROCESSES", processes)
+    src = make_long_docx(tmp_path / "slow.docx")
     with pytest.raises(ConversionTimeout, match="超时") as caught:
         convert(src, "pdf", tmp_path / "out", timeout=0.3)
     exc = caught.value

@@ -13,21 +13,23 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service import jobs
 from service.app import create_app
 from service.ownership import accounts_for
+from service.queue import EmbeddedConsumer
 
 PROBLEM = "application/problem+json"
 
 
 @contextmanager
 def job_app(data_dir: Path, **settings: Any) -> Iterator[Flask]:
-    """A test app whose bundle job runner (one parser process) works on ``data_dir``; stopped afterwards."""
-    app = create_app({"TESTING": True, "data_dir": str(data_dir), "job_workers": 1, **settings})
+    """A test app on ``data_dir`` whose bundle jobs a real Huey consumer (one worker thread in this
+    process) works on; stopped afterwards."""
+    app = create_app({"TESTING": True, "data_dir": str(data_dir), **settings})
+    consumer = EmbeddedConsumer(app.config["SETTINGS"]).start()
     try:
         yield app
     finally:
-        jobs.stop_runner(app.config["SETTINGS"], timeout=30)
+        consumer.stop()
 
 
 def new_account(app: Flask, role: str = "authority", password: str | None = None) -> tuple[str, str]:

@@ -1,5 +1,5 @@
 """``POST /api/v1/bundles`` → 202 + Location → ``GET /api/v1/jobs/{id}`` until done → report.json and
-summary.xlsx, through the Flask test client with the app's own job runner thread and a real SQLite file."""
+summary.xlsx, through the Flask test client with a real Huey consumer and real SQLite files."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from service import jobs
 from service.app import create_app
-from service.jobstore import JobStore
+from service.jobstore import FileRow
 from service.ownership import accounts_for
 from tests.extractor.bundles import make_zip
 from tests.service.api_calls import (
@@ -92,18 +92,17 @@ def test_results_of_a_job_still_running_are_a_409(app):
     settings = app.config["SETTINGS"]
     name, token = new_account(app)
     client = bearer(app, token)
-    store = JobStore(jobs.db_path(settings))
+    store = jobs.store_for(settings)
     account = str(accounts_for(settings).get(name).id)
     job_id = store.create("bundle", "b.zip", word_only_bundle(), {}, account=account)
-    # another process holds it with a live lease: this app's runner leaves it alone
-    while (claimed := store.claim("another-server", lease_s=300, concurrency=10)) and claimed.id != job_id:
-        store.fail(claimed.id, "test")
+    # recorded and started, its file never queued: it stays running
+    assert store.start(job_id, [FileRow(0, "a.docx", "queued")], to_read=[0])
     body = assert_problem(client.get(f"{API}/jobs/{job_id}/report.json"), 409, "job-not-done")
     assert "尚未完成" in body["detail"]
     assert_problem(client.get(f"{API}/jobs/{job_id}/summary.xlsx"), 409, "job-not-done")
     status = client.get(f"{API}/jobs/{job_id}").get_json()
     assert status["status"] == "running" and status["links"]["summary"] is None
-    store.fail(job_id, "测试：人为终止", owner="another-server")
+    store.fail(job_id, "测试：人为终止")
     body = assert_problem(client.get(f"{API}/jobs/{job_id}/report.json"), 409, "job-not-done")
     assert "已失败" in body["detail"] and "测试：人为终止" in body["detail"]
     failed = client.get(f"{API}/jobs/{job_id}").get_json()
@@ -132,13 +131,10 @@ def test_the_bundle_upload_limit_is_its_own(tmp_path):
         {"TESTING": True, "data_dir": str(tmp_path), "max_upload_mb": 1, "bundle_max_upload_mb": 2}
     )
     client = authorized(app)
-    try:
-        big = make_zip([("a.bin", os.urandom(1_500_000))], gbk=False)
-        assert upload(client, big).status_code == 202  # over the 1 MB of single documents, under 2 MB
-        bigger = make_zip([("a.bin", os.urandom(2_500_000))], gbk=False)
-        assert_problem(upload(client, bigger), 413, "too-large")
-    finally:
-        jobs.stop_runner(app.config["SETTINGS"], timeout=30)
+    big = make_zip([("a.bin", os.urandom(1_500_000))], gbk=False)
+    assert upload(client, big).status_code == 202  # over the 1 MB of single documents, under 2 MB
+    bigger = make_zip([("a.bin", os.urandom(2_500_000))], gbk=False)
+    assert_problem(upload(client, bigger), 413, "too-large")
 
 
 def test_the_endpoints_are_in_the_openapi_document(client):
@@ -154,3 +150,27 @@ def test_a_word_file_uploaded_as_a_bundle_is_a_415_saying_what_it_is(client):
 
     body = assert_problem(upload(client, docx(unit_record(1)), name="申报书.docx"), 415, "unsupported-file")
     assert "不是 zip 压缩包，而是 Word 文档" in body["detail"] and "申报书.docx" in body["detail"]
+
+
+def test_queue_bounds_answer_429_and_503_with_retry_after(tmp_path):
+    """No worker runs here, so every accepted job stays queued and counts against the bounds."""
+    app = create_app({"TESTING": True, "data_dir": str(tmp_path), "job_max_active": 2, "job_max_queued": 3})
+    first, second = authorized(app), authorized(app)
+    assert [upload(first, word_only_bundle()).status_code for _ in range(2)] == [202, 202]
+    refused = upload(first, word_only_bundle())
+    body = assert_problem(refused, 429, "too-many-jobs")
+    assert refused.headers["Retry-After"] == "60"
+    assert "已有 2 个批量审核任务在排队或处理中" in body["detail"] and "最多 2 个" in body["detail"]
+    assert upload(second, word_only_bundle()).status_code == 202  # another account has its own share
+    full = upload(second, word_only_bundle())
+    assert "排队的批量审核任务已达上限（3 个）" in assert_problem(full, 503, "queue-full")["detail"]
+    assert full.headers["Retry-After"] == "60"
+    assert len(jobs.store_for(app.config["SETTINGS"]).ids()) == 3  # nothing stored for the refused ones
+
+
+def test_a_nearly_full_storage_refuses_new_bundles_with_503(tmp_path):
+    app = create_app({"TESTING": True, "data_dir": str(tmp_path), "storage_min_free_mb": 1 << 40})
+    refused = upload(authorized(app), word_only_bundle())
+    body = assert_problem(refused, 503, "queue-full")
+    assert "存储空间不足" in body["detail"] and refused.headers["Retry-After"] == "60"
+    assert jobs.store_for(app.config["SETTINGS"]).ids() == []

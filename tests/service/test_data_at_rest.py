@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 import lxml.html
 import pytest
@@ -40,23 +41,23 @@ def test_the_data_folder_database_and_uploads_are_private(app, tmp_path):
         assert response.status_code == 202
         data = tmp_path / "var"
         with database.connect(data / "jobs.sqlite3") as db:  # the WAL files exist while a connection is open
-            db.execute("SELECT count(*) FROM jobs").fetchone()
+            db.execute("SELECT count(*) FROM bundle_jobs").fetchone()
             files = [p for p in data.iterdir() if p.is_file()]
             assert {p.name for p in files} >= {"jobs.sqlite3", "jobs.sqlite3-wal", "jobs.sqlite3-shm"}
             assert {p.name: mode(p) for p in files} == {p.name: 0o600 for p in files}
     finally:
         os.umask(old)
-    assert mode(data) == 0o700 and mode(data / "inputs") == 0o700
+    assert mode(data) == 0o700 and mode(data / "storage") == 0o700 and mode(Path(upload).parent) == 0o700
 
 
 def test_an_older_world_readable_install_is_narrowed(tmp_path):
     data = tmp_path / "var"
     data.mkdir(mode=0o755)
-    (data / "inputs").mkdir(mode=0o755)
+    (data / "storage").mkdir(mode=0o755)
     (data / "jobs.sqlite3").touch(mode=0o644)
     os.chmod(data, 0o755)
-    JobStore(data / "jobs.sqlite3")
-    assert (mode(data), mode(data / "inputs"), mode(data / "jobs.sqlite3")) == (0o700, 0o700, 0o600)
+    JobStore(f"sqlite:///{data / 'jobs.sqlite3'}", data / "storage")
+    assert (mode(data), mode(data / "storage"), mode(data / "jobs.sqlite3")) == (0o700, 0o700, 0o600)
 
 
 def test_the_session_key_is_made_once_and_private(tmp_path):
@@ -71,8 +72,7 @@ def test_uploads_are_deleted_when_the_job_ends(app):
     client = authorized(app)
     response, _ = post_file(client, f"{API}/bundles", word_only_bundle(), "推荐材料.zip")
     job = wait_done(client, response.headers["Location"])
-    inputs = jobs.db_path(app.config["SETTINGS"]).parent / "inputs"
-    assert job["status"] == "done" and not list(inputs.glob(f"{job['id']}*"))
+    assert job["status"] == "done" and not (jobs.storage_dir(app.config["SETTINGS"]) / job["id"]).exists()
 
 
 def test_the_pages_say_what_is_kept_for_how_long_and_who_sees_it(tmp_path):

@@ -1,46 +1,72 @@
-"""Bundle jobs in SQLite: atomic claims, leases, recovery after a killed runner, retention — and a runner
-process killed with SIGKILL in the middle of a job, after which another one finishes (or fails) it."""
+"""Bundle jobs: the workflow one step at a time (list → read each file → assemble), a file read once however
+often its task is delivered, lost files queued again after their deadline, retention — and, with a real
+Huey consumer, files taken in turn across jobs."""
 
 from __future__ import annotations
 
 import json
-import os
-import signal
-import sqlite3
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
-from service.jobs import JobNotFound, JobNotReady, JobRunner, get_job, job_result, job_status, submit_bundle
-from service.jobstore import FileRow, JobStore
+from service import jobs
+from service.jobs import (
+    JobNotFound,
+    JobNotReady,
+    assemble_job,
+    get_job,
+    job_result,
+    job_status,
+    prepare_job,
+    read_job_file,
+    submit_bundle,
+)
+from service.jobstore import JobStore
+from service.queue import EmbeddedConsumer, queue_for
 from service.settings import Settings
 from tests.clocks import ManualClock
 from tests.extractor.bundles import make_zip, unit_record
 from tests.service.bundles.fixtures import docx, word_only_bundle
 
-ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.xdist_group("servers")  # Redis and PostgreSQL started once for these tests
 
 
-def settings_for(tmp_path: Path, **changes) -> Settings:
-    return Settings(data_dir=str(tmp_path), job_workers=1, **changes)
+def settings_for(tmp_path: Path, backend: dict[str, str]) -> Settings:
+    """The embedded default, or Redis + PostgreSQL (``tests.servers.backend``)."""
+    return Settings.from_env({"ITBFORMS_DATA_DIR": str(tmp_path), **backend})
 
 
-def test_the_database_is_in_wal_mode_and_a_job_round_trips(tmp_path):
-    settings = settings_for(tmp_path)
+def work(settings: Settings, job_id: str) -> None:
+    """What the workers do with a job, in order, in this process."""
+    indexes = prepare_job(settings, job_id)
+    assert indexes is not None
+    last = not indexes
+    for idx in indexes:
+        last = read_job_file(settings, job_id, idx, "test")
+    assert last
+    assemble_job(settings, job_id)
+
+
+def test_a_job_round_trips_one_task_per_file(tmp_path, backend):
+    settings = settings_for(tmp_path, backend)
     job = submit_bundle(settings, word_only_bundle(), "推荐材料.zip", "江苏省工业和信息化厅")
-    with sqlite3.connect(tmp_path / "jobs.sqlite3") as db:
-        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert job.status == "queued" and Path(job.input_path).read_bytes() == word_only_bundle()
     with pytest.raises(JobNotReady, match="尚未完成"):
         job_result(settings, job.id, "report")
-    assert JobRunner(settings).run_once() is True
+    assert prepare_job(settings, job.id) == [0, 1, 2]
+    running = get_job(settings, job.id)
+    assert running.status == "running" and (running.done, running.total) == (0, 3)
+    assert read_job_file(settings, job.id, 1, "w1") is False
+    assert (get_job(settings, job.id).done, get_job(settings, job.id).files[1].status) == (1, "parsed")
+    assert read_job_file(settings, job.id, 1, "w2") is False  # delivered twice: not read again
+    assert read_job_file(settings, job.id, 0, "w1") is False
+    assert read_job_file(settings, job.id, 2, "w1") is True  # the last: assemble now
+    assemble_job(settings, job.id)
     done = get_job(settings, job.id)
     assert done.status == "done" and done.attempts == 1 and done.input_path is None
-    assert not Path(job.input_path).exists()  # the upload is not kept once the results are
+    assert not Path(job.input_path).parent.exists()  # the upload and its files are not kept
     assert (done.done, done.total) == (3, 3)
     assert [(f.name, f.status) for f in done.files] == [
         ("甲单位/申报书.docx", "parsed"),
@@ -55,13 +81,13 @@ def test_the_database_is_in_wal_mode_and_a_job_round_trips(tmp_path):
     assert status["progress"] == {"done": 3, "total": 3} and status["status_label"] == "已完成"
     assert status["links"]["summary"] == f"/api/v1/jobs/{job.id}/summary.xlsx"
     assert status["retention_hours"] == 72 and status["expires_at"] > status["finished_at"]
-    assert JobRunner(settings).run_once() is False  # nothing left
+    assert prepare_job(settings, job.id) is None  # an ended job is not started again
     with pytest.raises(JobNotFound):
         get_job(settings, "nope")
 
 
-def test_refused_and_skipped_entries_are_listed_with_the_job_s_files(tmp_path):
-    settings = settings_for(tmp_path)
+def test_refused_and_skipped_entries_are_listed_with_the_job_s_files(tmp_path, backend):
+    settings = settings_for(tmp_path, backend)
     data = make_zip(
         [
             ("甲/申报书.docx", docx(unit_record(61))),
@@ -70,7 +96,7 @@ def test_refused_and_skipped_entries_are_listed_with_the_job_s_files(tmp_path):
         ]
     )
     job = submit_bundle(settings, data, "b.zip")
-    JobRunner(settings).run_once()
+    work(settings, job.id)
     done = get_job(settings, job.id)
     assert [(f.name, f.status) for f in done.files] == [
         ("甲/申报书.docx", "parsed"),
@@ -81,178 +107,92 @@ def test_refused_and_skipped_entries_are_listed_with_the_job_s_files(tmp_path):
     assert (done.done, done.total) == (1, 1)
     report = json.loads(job_result(settings, job.id, "report"))
     assert [(f["name"], f["status"]) for f in report["failed"]] == [("evil.docx", "refused")]
+    assert [s["code"] for s in report["skipped"]] == ["skipped"]
 
 
-def test_only_one_of_many_claimers_gets_a_job(tmp_path):
-    store = JobStore(tmp_path / "jobs.sqlite3")
-    job_id = store.create("bundle", "b.zip", b"PK", {})
-    winners: list[str] = []
-    barrier = threading.Barrier(8)
-
-    def claim(owner: str) -> None:
-        barrier.wait()
-        if store.claim(owner, lease_s=30, concurrency=8) is not None:
-            winners.append(owner)
-
-    threads = [threading.Thread(target=claim, args=(f"o{i}",)) for i in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(winners) == 1
-    job = store.get(job_id)
-    assert job.status == "running" and job.owner == winners[0] and job.attempts == 1
-
-
-def test_concurrency_limits_running_jobs_on_the_host(tmp_path):
-    store = JobStore(tmp_path / "jobs.sqlite3")
-    first, second = store.create("bundle", "a.zip", b"PK", {}), store.create("bundle", "b.zip", b"PK", {})
-    assert store.claim("a", 30, concurrency=1).id == first
-    assert store.claim("b", 30, concurrency=1) is None
-    assert store.claim("b", 30, concurrency=2).id == second
-
-
-def test_an_expired_lease_is_resumed_then_failed_with_the_reason(tmp_path):
+def test_a_file_whose_worker_was_lost_is_queued_again_after_its_deadline(tmp_path, backend):
     clock = ManualClock()
-    store = JobStore(tmp_path / "jobs.sqlite3", clock=clock)
-    job_id = store.create("bundle", "b.zip", b"PK", {})
-    store.claim("dead-1", lease_s=30, concurrency=1)
-    assert store.set_files(job_id, "dead-1", [FileRow(0, "a.docx", "parsed")], total=1)
-    clock.advance(30)
-    assert store.recover(max_attempts=2) == [], "a lease holds until its last second"
-    clock.advance(0.5)
-    assert store.recover(max_attempts=2) == [(job_id, "queued")]
-    job = store.get(job_id)
-    assert job.status == "queued" and job.owner is None and "处理中断" in job.notes[0]
-    assert [f.status for f in job.files] == ["queued"]
-    # the dead runner cannot write any more
-    assert not store.update_files(job_id, "dead-1", [FileRow(0, "a.docx", "parsed")], done=1)
-    assert not store.finish(job_id, "dead-1", b"{}", b"PK")
-    store.claim("dead-2", lease_s=30, concurrency=1)
-    clock.advance(31)
-    assert store.recover(max_attempts=2) == [(job_id, "failed")]
-    job = store.get(job_id)
-    assert job.status == "failed" and job.attempts == 2 and job.finished_at is not None
-    assert "处理中断" in job.error and "2 次" in job.error
-    assert job.input_path is None and list(store.inputs.iterdir()) == []
+    settings = settings_for(tmp_path, backend)
+    job = submit_bundle(settings, word_only_bundle(), "b.zip")
+    assert prepare_job(settings, job.id) == [0, 1, 2]
+    store = JobStore(jobs.database_url(settings), jobs.storage_dir(settings), clock=clock)
+    assert store.claim_file(job.id, 0, "killed-worker") is not None  # its worker dies while reading it
+    clock.advance(300)
+    assert store.requeue_stale(300) == [], "a file is given its whole time budget"
+    clock.advance(1)
+    assert store.requeue_stale(300) == [(job.id, 0)]
+    assert "第 1 个文件的处理进程中断" in get_job(settings, job.id).notes[0]
+    assert store.requeue_stale(300) == []  # queued once
+    for idx in (0, 1, 2):
+        read_job_file(settings, job.id, idx, "other-worker")
+    assemble_job(settings, job.id)
+    assert get_job(settings, job.id).status == "done"
 
 
-def test_a_live_lease_is_left_alone_and_heartbeats_extend_it(tmp_path):
-    clock = ManualClock()
-    store = JobStore(tmp_path / "jobs.sqlite3", clock=clock)
-    job_id = store.create("bundle", "b.zip", b"PK", {})
-    store.claim("alive", lease_s=30, concurrency=1)
-    for _ in range(4):  # 80 s in all: past the first lease, alive thanks to each renewal
-        clock.advance(20)
-        assert store.heartbeat(job_id, "alive", lease_s=30)
-        assert store.recover(max_attempts=1) == []
-    assert not store.heartbeat(job_id, "someone-else", lease_s=30)
-    clock.advance(31)
-    assert store.recover(max_attempts=1) == [(job_id, "failed")]
+def test_a_lost_prepare_or_assemble_task_is_queued_again_once_per_deadline(tmp_path, backend):
+    settings = settings_for(tmp_path, backend)
+    waiting = submit_bundle(settings, word_only_bundle(), "a.zip")
+    read = submit_bundle(settings, word_only_bundle(), "b.zip")
+    for idx in prepare_job(settings, read.id):
+        read_job_file(settings, read.id, idx, "w")  # all read; its assemble task dies with its worker
+    clock = ManualClock(start=time.time())
+    store = JobStore(jobs.database_url(settings), jobs.storage_dir(settings), clock=clock)
+    assert store.lost_steps(300) == []
+    clock.advance(301)
+    assert sorted(store.lost_steps(300)) == sorted([(waiting.id, "prepare"), (read.id, "assemble")])
+    assert store.lost_steps(300) == []  # once per deadline
+    assert prepare_job(settings, read.id) is None  # a second prepare leaves a started job alone
+    assemble_job(settings, read.id)
+    assemble_job(settings, read.id)  # twice: harmless
+    assert get_job(settings, read.id).status == "done"
 
 
-def test_finished_jobs_are_deleted_after_the_retention_time(tmp_path):
-    store = JobStore(tmp_path / "jobs.sqlite3")
-    old, new, waiting = (store.create("bundle", f"{n}.zip", b"PK", {}) for n in "abc")
+def test_finished_jobs_are_deleted_after_the_retention_time(tmp_path, backend):
+    settings = settings_for(tmp_path, backend)
+    old, new, waiting = (submit_bundle(settings, word_only_bundle(), f"{n}.zip").id for n in "abc")
     for job_id in (old, new):
-        store.claim("r", 30, concurrency=5)
-        store.finish(job_id, "r", b"{}", b"PK")
-    with sqlite3.connect(store.path) as db:
-        db.execute("UPDATE jobs SET finished_at = finished_at - 7200 WHERE id = ?", (old,))
+        work(settings, job_id)
+    store = jobs.store_for(settings)
+    with store.engine.begin() as db:
+        older = text("UPDATE bundle_jobs SET finished_at = finished_at - 7200 WHERE id = :id")
+        db.execute(older, {"id": old})
     assert store.purge(older_than_s=3600) == 1
     assert store.get(old) is None and store.result(old, "report") is None
     assert store.get(new).status == "done" and store.get(waiting).status == "queued"
 
 
-def test_a_bundle_that_cannot_be_screened_fails_the_job_with_the_reason(tmp_path):
-    settings = settings_for(tmp_path)
+def test_a_bundle_that_cannot_be_screened_fails_the_job_with_the_reason(tmp_path, backend):
+    settings = settings_for(tmp_path, backend)
     job = submit_bundle(settings, word_only_bundle(), "b.zip")
     Path(job.input_path).unlink()  # e.g. removed by an operator
-    JobRunner(settings).run_once()
+    assert prepare_job(settings, job.id) is None
     failed = get_job(settings, job.id)
     assert failed.status == "failed" and "已不存在" in failed.error
     with pytest.raises(JobNotReady, match="已失败"):
         job_result(settings, job.id, "summary")
 
 
-# --- a runner process killed mid-job -----------------------------------------------------------------------
-
-
-def slow_bundle() -> bytes:
-    """Enough Word files that one worker needs several seconds."""
+def test_a_small_job_does_not_wait_behind_a_big_one(tmp_path, backend):
+    """Both submitted before the one worker starts: the big job's files and the small job's are taken in
+    turn, so the small one is done after at most a file or two of the big one."""
+    settings = settings_for(tmp_path, backend)
     content = docx(unit_record(51))
-    return make_zip([(f"单位{i:03d}/申报书.docx", content) for i in range(150)])
-
-
-def start_runner(tmp_path: Path, **env: str) -> subprocess.Popen:
-    environ = {
-        **os.environ,
-        "ITBFORMS_DATA_DIR": str(tmp_path),
-        "ITBFORMS_JOB_WORKERS": "2",
-        "ITBFORMS_JOB_LEASE_S": "1.5",
-        **env,
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "service.jobs"],
-        cwd=ROOT,
-        env=environ,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group: SIGKILL reaches its parser processes too
+    big = submit_bundle(
+        settings, make_zip([(f"单位{i:02d}/申报书.docx", content) for i in range(30)]), "大.zip"
     )
-
-
-def wait_for(predicate, timeout: float = 600.0, step: float = 0.05):
-    """``predicate()`` once it is true, polled; ``timeout`` only guards against a hang."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    raise AssertionError("timed out")
-
-
-def kill_mid_job(tmp_path: Path, max_attempts: str) -> tuple[str, JobStore]:
-    settings = settings_for(tmp_path)
-    job_id = submit_bundle(settings, slow_bundle(), "大批量.zip").id
-    store = JobStore(tmp_path / "jobs.sqlite3")
-    first = start_runner(tmp_path, ITBFORMS_JOB_MAX_ATTEMPTS=max_attempts)
+    small = submit_bundle(settings, word_only_bundle(), "小.zip")
+    queue = queue_for(settings)
+    queue.submit(big.id)
+    queue.submit(small.id)
+    consumer = EmbeddedConsumer(settings).start()
     try:
-        wait_for(lambda: (job := store.get(job_id, files=False)).status == "running" and job.done >= 10)
+        while get_job(settings, small.id, files=False).status not in ("done", "failed"):
+            consumer.consumer.stop_flag.wait(0.05)
+        at_small_done = get_job(settings, big.id, files=False)
+        while get_job(settings, big.id, files=False).status not in ("done", "failed"):
+            consumer.consumer.stop_flag.wait(0.05)
     finally:
-        os.killpg(first.pid, signal.SIGKILL)
-        first.wait()
-    job = store.get(job_id, files=False)
-    assert job.status == "running" and job.done < job.total  # killed mid-job, left "running" by the dead
-    return job_id, store
-
-
-def run_next_runner(tmp_path, store, job_id: str, *, max_attempts: str):
-    """Start a new runner on the same data directory; the job once it has ended (the runner stopped)."""
-    runner = start_runner(tmp_path, ITBFORMS_JOB_MAX_ATTEMPTS=max_attempts)
-    try:
-        return wait_for(lambda: (j := store.get(job_id)).status in ("done", "failed") and j)
-    finally:
-        runner.send_signal(signal.SIGTERM)
-        runner.wait(30)
-
-
-@pytest.mark.xdist_group("job-runner-kill")
-def test_a_killed_runner_s_job_is_finished_by_the_next_runner(tmp_path):
-    job_id, store = kill_mid_job(tmp_path, max_attempts="2")
-    job = run_next_runner(tmp_path, store, job_id, max_attempts="2")
-    assert job.status == "done", job.error
-    assert job.attempts == 2 and "处理中断" in job.notes[0] and "已重新排队" in job.notes[0]
-    assert (job.done, job.total) == (150, 150) and {f.status for f in job.files} == {"parsed"}
-    report = json.loads(store.result(job_id, "report"))
-    assert report["counts"]["units"] == 150 and report["counts"]["duplicates"] == 150
-
-
-@pytest.mark.xdist_group("job-runner-kill")
-def test_a_killed_runner_s_job_fails_with_the_reason_when_out_of_attempts(tmp_path):
-    job_id, store = kill_mid_job(tmp_path, max_attempts="1")
-    job = run_next_runner(tmp_path, store, job_id, max_attempts="1")
-    assert job.status == "failed" and job.attempts == 1
-    assert job.error.startswith("处理中断（服务重启或处理进程被终止），已处理 1 次仍未完成")
-    assert store.result(job_id, "report") is None
+        consumer.stop()
+    assert get_job(settings, small.id).status == "done"
+    assert at_small_done.status == "running" and at_small_done.done <= 3 < at_small_done.total
+    assert get_job(settings, big.id).done == 30

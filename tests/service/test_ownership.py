@@ -71,7 +71,8 @@ def test_delete_by_the_owner_removes_upload_results_and_rows(app, owner):
     path = db_path(app)
     with sqlite3.connect(path) as db:
         assert (
-            db.execute("SELECT count(*) FROM job_results WHERE job_id = ?", (job["id"],)).fetchone()[0] == 1
+            db.execute("SELECT count(*) FROM bundle_results WHERE job_id = ?", (job["id"],)).fetchone()[0]
+            == 1
         )
 
     assert client.delete(f"{API}/jobs/{job['id']}").status_code == 204
@@ -79,12 +80,16 @@ def test_delete_by_the_owner_removes_upload_results_and_rows(app, owner):
         assert_problem(client.get(f"{API}/jobs/{job['id']}{suffix}"), 404, "job-not-found")
     assert_problem(client.delete(f"{API}/jobs/{job['id']}"), 404, "job-not-found")
     with sqlite3.connect(path) as db:
-        for table, column in (("jobs", "id"), ("job_files", "job_id"), ("job_results", "job_id")):
+        for table, column in (
+            ("bundle_jobs", "id"),
+            ("bundle_files", "job_id"),
+            ("bundle_results", "job_id"),
+        ):
             assert (
                 db.execute(f"SELECT count(*) FROM {table} WHERE {column} = ?", (job["id"],)).fetchone()[0]
                 == 0
             )
-    assert not list((path.parent / "inputs").glob(f"{job['id']}*"))
+    assert not (path.parent / "storage" / job["id"]).exists()
     assert audit_for(app.config["SETTINGS"]).entries(job_id=job["id"])[-1].action == "delete"
 
 
@@ -97,17 +102,15 @@ def test_delete_while_queued_removes_the_upload_at_once(app, owner):
     store = jobs.store_for(app.config["SETTINGS"])
     name, client = owner
     account = str(accounts_for(app.config["SETTINGS"]).get(name).id)
-    # another server holds the job with a live lease: this app's runner leaves it alone
+    # recorded, never queued: no worker takes it
     job_id = store.create("bundle", "b.zip", word_only_bundle(), {}, account=account)
-    while (claimed := store.claim("another-server", lease_s=300, concurrency=10)) and claimed.id != job_id:
-        store.fail(claimed.id, "test")
     upload = store.get(job_id).input_path
-    assert upload and (db_path(app).parent / "inputs" / f"{job_id}.zip").exists()
+    assert upload and (db_path(app).parent / "storage" / job_id / "bundle.zip").exists()
     assert client.delete(f"{API}/jobs/{job_id}").status_code == 204
-    assert store.get(job_id) is None and not (db_path(app).parent / "inputs" / f"{job_id}.zip").exists()
-    # the other server's runner finds its job gone: it cannot write it back
-    assert store.heartbeat(job_id, "another-server", 300) is False
-    assert store.finish(job_id, "another-server", b"{}", b"") is False and store.get(job_id) is None
+    assert store.get(job_id) is None and not (db_path(app).parent / "storage" / job_id).exists()
+    # a worker that was reading one of its files finds the job gone: it cannot write it back
+    assert store.claim_file(job_id, 0, "another-worker") is None
+    assert store.finish(job_id, b"{}", b"") is False and store.get(job_id) is None
 
 
 def test_retention_is_per_job_and_may_only_be_shortened(app, owner, annex1_json):
@@ -128,7 +131,8 @@ def test_retention_is_per_job_and_may_only_be_shortened(app, owner, annex1_json)
     kept = wait_done(client, other.headers["Location"])
     with sqlite3.connect(db_path(app)) as db:
         db.execute(
-            "UPDATE jobs SET finished_at = finished_at - 5400 WHERE id IN (?, ?)", (job["id"], kept["id"])
+            "UPDATE bundle_jobs SET finished_at = finished_at - 5400 WHERE id IN (?, ?)",
+            (job["id"], kept["id"]),
         )
     assert_problem(client.get(f"{API}/jobs/{job['id']}"), 404, "job-not-found")  # before any purge
     assert client.get(f"{API}/jobs/{kept['id']}").status_code == 200

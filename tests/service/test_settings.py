@@ -9,9 +9,13 @@ from service.settings import Settings
 
 def test_environment_overrides_each_type():
     settings = Settings.from_env(
-        {"ITBFORMS_MAX_UPLOAD_MB": "5", "ITBFORMS_JOB_LEASE_S": "2.5", "ITBFORMS_DATA_DIR": "/srv/itb"}
+        {
+            "ITBFORMS_MAX_UPLOAD_MB": "5",
+            "ITBFORMS_JOB_FILE_DEADLINE_S": "2.5",
+            "ITBFORMS_DATA_DIR": "/srv/itb",
+        }
     )
-    assert (settings.max_upload_mb, settings.job_lease_s, settings.data_dir) == (5, 2.5, "/srv/itb")
+    assert (settings.max_upload_mb, settings.job_file_deadline_s, settings.data_dir) == (5, 2.5, "/srv/itb")
     assert settings.max_content_length == 5 * 1024 * 1024
     assert Settings.from_env({}, max_upload_mb=7).max_upload_mb == 7
 
