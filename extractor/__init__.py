@@ -17,8 +17,10 @@ from typing import Any
 
 from extractor._zip import check_zip_directory
 from extractor.errors import UnreadableFile, UnsupportedFile
+from extractor.formats import is_printed
 from extractor.mapper import map_document
 from extractor.model import SourceDoc
+from extractor.recognition import review
 from extractor.settings import DEFAULT_LIMITS, Limits
 from extractor.sniff import ZIP_MAGICS, sniff_format
 from forms import get_form
@@ -51,6 +53,7 @@ class ParseResult:
     file: str
     kind: str
     checks: Any = None  # a forms.checks.CheckReport when the caller ran the checks (service.workflows.parse)
+    seals: list[dict[str, Any]] | None = None  # a PDF's red seals (``extractor.seals``); None for Word, Excel
     source: SourceDoc | None = field(default=None, repr=False)
 
     @property
@@ -69,6 +72,8 @@ class ParseResult:
             "problems": [p.to_dict() for p in self.problems],
             "provenance": self.provenance,
         }
+        if self.seals is not None:
+            out["seals"] = self.seals
         if self.checks is not None:
             report = self.checks.to_dict()
             out["checks"] = report.get("results", report) if isinstance(report, dict) else report
@@ -119,7 +124,7 @@ def parse_bytes(
                 english="not one of the two forms",
             )
         fd = get_form(detected)
-    mapped = map_document(doc, fd)
+    mapped = review(doc, map_document(doc, fd))
     return ParseResult(
         form=fd.id,
         record=mapped.record,
@@ -128,12 +133,24 @@ def parse_bytes(
         file=filename,
         kind=doc.kind,
         source=doc,
+        seals=_seals(data, doc, limits),
     )
 
 
 def _annex_name(form_id: str) -> str:
     """``申报书（附件1）``: the form as the regulation's annexes name it (annex1 is 附件1, annex2 附件2)."""
     return f"{get_form(form_id).short_title}（附件{form_id.removeprefix('annex')}）"
+
+
+def _seals(data: bytes, doc: SourceDoc, limits: Limits) -> list[dict[str, Any]] | None:
+    """The seals of a PDF (found while a scan was recognised, else looked for now); None for other files."""
+    if "seals" in doc.meta:
+        return list(doc.meta["seals"])
+    if not is_printed(doc.kind):
+        return None
+    from extractor.seals import find_seals  # pdfium and OpenCV only when a PDF comes
+
+    return [seal.to_dict() for seal in find_seals(data, limits)]
 
 
 def parse_file(

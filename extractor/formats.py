@@ -92,6 +92,12 @@ class RegistryError(OwnFault, LookupError):
     (the service answers 500, the CLI exits 3)."""
 
 
+def _scan(data: bytes) -> bool:
+    from extractor.scan import is_scan  # pdfium and OpenCV only when a PDF comes
+
+    return is_scan(data)
+
+
 def _odf(mimetype: str) -> Callable[[Evidence], bool]:
     return lambda ev: ev.container == "zip" and ev.mimetype.startswith(mimetype.encode())
 
@@ -130,6 +136,17 @@ FORMATS: dict[str, Format] = {
             ),
             container="ole",
             converts_to="docx",
+        ),
+        Format(  # before "pdf": a PDF whose first pages are only images is read by text recognition
+            kind="scan",
+            family="PDF",
+            name="扫描件 PDF（图像页，文字识别）",
+            extensions=(),
+            mime_types=(),
+            matches=lambda ev: ev.container == "pdf" and _scan(ev.data),
+            container="pdf",
+            reader="extractor.scan:read_scan",
+            printed=True,
         ),
         Format(
             kind="pdf",

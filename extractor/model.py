@@ -35,6 +35,7 @@ class Paragraph:
     ``index`` is the block's position in the document; ``page`` is 1-based where the format has pages;
     ``top``/``bottom`` are the line's vertical position on its page (PDF points from the top), where known.
     ``unseen`` is text the file holds here that no reader sees (see ``Cell.unseen``), left out of ``text``.
+    ``confidence`` is the text recognition's confidence (0–1) for a line read from a scanned page.
     """
 
     text: str
@@ -43,6 +44,7 @@ class Paragraph:
     top: float | None = None
     bottom: float | None = None
     unseen: str = ""
+    confidence: float | None = None
 
     @property
     def printed(self) -> bool:
@@ -61,6 +63,8 @@ class Cell:
     cell is on another page than its table's first (a PDF table stitched across pages). ``unseen`` is text
     the file holds in the cell that no reader sees — hidden, near-zero size, coloured like its background,
     deleted, outside the page, drawn invisibly — left out of ``text`` so that a value is what a person saw.
+    ``confidence`` is the text recognition's confidence (0–1, its weakest text) for a cell read from a
+    scanned page.
     """
 
     text: str
@@ -73,6 +77,7 @@ class Cell:
     percent: bool = False
     page: int | None = None
     unseen: str = ""
+    confidence: float | None = None
 
     @property
     def raw(self) -> Any:

@@ -14,8 +14,10 @@ a text layer (scans) and text in fonts without a Unicode map (``(cid:N)``) are r
 file with no text at all is unreadable.
 
 Only what a reader sees is read: characters drawn in an invisible render mode (3, 7), outside the page
-box, smaller than ``MIN_VISIBLE_SIZE`` or white where no filled shape lies under them are kept apart as
-their cell's or line's ``unseen`` text, for the mapper to report on the field.
+box, smaller than ``MIN_VISIBLE_SIZE``, white where no filled shape lies under them or covered by an
+opaque image drawn after them are kept apart as their cell's or line's ``unseen`` text, for the mapper to
+report on the field. A page whose only text is unseen — the invisible text layer a scanner's software lays
+over (or under) its page image — is a scanned page and is recognised (``extractor.scan``), never trusted.
 """
 
 from __future__ import annotations
@@ -57,6 +59,9 @@ from forms.spacing import space_is_insignificant
 SNAP = 1.5
 #: A line ending this many character widths short of the cell's longest line ends a paragraph.
 SHORT_LINE_EMS = 2.0
+#: Room (in ems) left on a line broken between two letters or digits past which it was broken at a space: a
+#: typesetter breaks a word only when it fills the line (a scan's lines carry no space glyph to tell).
+WORD_BREAK_EMS = 1.5
 #: Gap (in ems) between two non-CJK characters that counts as a space when the PDF has no space glyph.
 SPACE_EMS = 0.25
 #: Gap (in ems) between two CJK characters that counts as a (full-width) space.
@@ -174,20 +179,25 @@ def _is_space(
 def _cell_text(lines: list[_Line], border: float | None = None) -> str:
     """A cell's lines as its text: wrapped lines joined, paragraphs kept apart. A line of digits that ends
     well before the cell's right ``border`` was not wrapped: the digits on the next line are another number
-    (``5000`` / ``6000``), not its continuation (a USCC wrapped in a narrow cell fills the line)."""
+    (``5000`` / ``6000``), not its continuation (a USCC wrapped in a narrow cell fills the line); a line
+    broken between two words with room left on it was broken at a space."""
     if not lines:
         return ""
     right = max(line.x1 for line in lines)
     text = lines[0].text
     for prev, line in zip(lines, lines[1:], strict=False):
         short = right - prev.x1 > SHORT_LINE_EMS * prev.size
-        unwrapped = border is not None and border - prev.x1 > SHORT_LINE_EMS * prev.size
+        room = border - prev.x1 if border is not None else 0.0
+        unwrapped = room > SHORT_LINE_EMS * prev.size
+        between_words = all(ch.isalnum() and not is_cjk(ch) for ch in (prev.text[-1], line.text[0]))
         if prev.trailing_space:  # broken at a space (LibreOffice prints the space that ends the line)
             text += " " + line.text
         elif short and is_cjk(line.text[0]):
             text += "\n" + line.text
         elif unwrapped and prev.text[-1].isdigit() and line.text[0].isdigit():
             text += "\n" + line.text
+        elif between_words and room > WORD_BREAK_EMS * prev.size:
+            text += " " + line.text
         else:
             text = join_wrapped([text, line.text])
     return text
@@ -425,6 +435,10 @@ def _page_objects(layout: Any) -> _Page:
                     edges.append(_edge(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
         elif isinstance(obj, LTImage):
             graphics = True
+            if _opaque(obj):  # the text drawn before it, under it, is hidden (a scan's text layer)
+                box = (obj.x0, height - obj.y1, obj.x1, height - obj.y0)
+                for ch in chars:
+                    ch["invisible"] = ch["invisible"] or _inside(ch, [box])
         elif isinstance(obj, LTContainer):
             stack.append(iter(obj))
     seen: list[dict[str, Any]] = []
@@ -433,6 +447,12 @@ def _page_objects(layout: Any) -> _Page:
         invisible, white = ch.pop("invisible"), ch.pop("white")
         (unseen if invisible or (white and not _inside(ch, shapes)) else seen).append(ch)
     return _Page(seen, edges, graphics, unseen)
+
+
+def _opaque(image: LTImage) -> bool:
+    """An image that hides what lies under it: no soft mask, colour-key mask or stencil."""
+    attrs = getattr(image.stream, "attrs", {}) or {}
+    return not any(key in attrs for key in ("SMask", "Mask", "ImageMask", "SM", "IM"))
 
 
 def _drawn_invisibly(ch: LTChar, page: tuple[float, float, float, float]) -> bool:
@@ -658,6 +678,13 @@ def read_pdf(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceD
                 unseen=_unseen_text(beside),
             )
             items.append((number, line.top, paragraph))
+    ocr = bool(scanned)
+    if ocr:  # image pages (a mixed PDF, a scan not told by its bytes) are recognised (``extractor.scan``)
+        from extractor.scan import recognise_pages
+
+        found_on = recognise_pages(data, name, scanned, limits)
+        items += found_on
+        scanned = [n for n in scanned if n not in {page for page, _, _ in found_on}]
     if scanned:
         problems.append(
             Problem(
@@ -676,7 +703,10 @@ def read_pdf(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceD
         raise UnreadableFile(name, "PDF 中没有任何文字", english="empty PDF")
     items.sort(key=lambda item: (item[0], item[1]))
     blocks = _assemble([block for _, _, block in items])
-    return SourceDoc(file=name, kind="pdf", blocks=tuple(blocks), problems=tuple(problems), pages=total)
+    meta = {"ocr": True} if ocr else {}
+    return SourceDoc(
+        file=name, kind="pdf", blocks=tuple(blocks), problems=tuple(problems), pages=total, meta=meta
+    )
 
 
 def _within(chars: list[dict[str, Any]], box: tuple[float, float, float, float]) -> list[dict[str, Any]]:

@@ -44,6 +44,13 @@ MAX_PAGE_OBJECTS = 50_000
 #: Seconds the reading of one document may take (an 80-page application takes ~3 s); past it the file is
 #: refused as 处理超时, so one crafted file cannot hold a server worker for minutes.
 PARSE_TIMEOUT = 30.0
+#: Seconds the recognition of one scanned PDF may take (text recognition costs ~4 s a page on two cores).
+OCR_TIMEOUT = 300.0
+#: Scanned pages recognised in one document (a form is ≤ 10 pages; later pages are attachments, listed only).
+MAX_OCR_PAGES = 20
+#: Pixels of one page rendered for recognition (A4 at 200 dpi is 3.9 million): a page declaring a huge
+#: size is rendered smaller, never allocated whole.
+MAX_PAGE_PIXELS = 8_000_000
 
 
 class SettingsError(OwnFault, ValueError):
@@ -99,6 +106,9 @@ class Limits:
     max_zip_entries: int = MAX_ZIP_ENTRIES
     max_page_objects: int = MAX_PAGE_OBJECTS
     parse_timeout: float = PARSE_TIMEOUT
+    ocr_timeout: float = OCR_TIMEOUT
+    max_ocr_pages: int = MAX_OCR_PAGES
+    max_page_pixels: int = MAX_PAGE_PIXELS
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -127,8 +137,8 @@ class Deadline:
     The readers ask ``passed()`` every so many pages, rows or drawn objects and refuse the file with
     ``reason`` (the one wording of 处理超时)."""
 
-    def __init__(self, limits: Limits) -> None:
-        self.seconds = limits.parse_timeout
+    def __init__(self, limits: Limits, seconds: float | None = None) -> None:
+        self.seconds = limits.parse_timeout if seconds is None else seconds
         self.at = clock() + self.seconds
 
     def passed(self) -> bool:

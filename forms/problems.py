@@ -74,6 +74,8 @@ MESSAGES: dict[str, str] = {
     "undecodable_font": "第 {pages} 页的字体无法解码（字体无法解码），内容可能缺失或错误，请提供 Word 文件",
     "pages_truncated": "文件共 {total} 页，超过 {limit} 页的上限，只读取了前 {limit} 页",
     "rows_truncated": "工作表“{sheet}”超过 {limit} 行，只读取了前 {limit} 行",
+    "ocr_uncertain": "{label}：识别不确定（置信度 {confidence}），识别出的文字为“{raw}”，请对照扫描件核对",
+    "pages_not_recognised": "扫描件共 {total} 页，只识别了前 {limit} 页（其后为附件，未识别）",
     "formula_uncached": "工作表“{sheet}”中的公式没有计算结果（{raw}），请在 Excel/WPS 中打开并保存后再上传",
 }
 

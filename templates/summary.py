@@ -155,6 +155,7 @@ COLUMNS: tuple[tuple[str, float, Callable[[Row], Any], str | None], ...] = (
     ("问题说明", 32, lambda u: "\n".join(findings(u)) or None, None),
     ("联系人 / 手机", 13, _contact, None),
     ("备注", 7, lambda u: None, None),
+    ("盖章", 7, lambda u: u.get("seal"), None),  # last: the spec's columns keep their places
 )
 HEADERS = tuple(c[0] for c in COLUMNS)
 

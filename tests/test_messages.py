@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 
 import openpyxl
 
 from extractor import parse_bytes
 from extractor.mapper import map_document
-from extractor.model import Table
+from extractor.model import SourceDoc, Table
 from extractor.pdf import read_pdf
+from extractor.recognition import review
+from extractor.scan import read_scan
 from extractor.settings import Limits
 from extractor.xlsx import read_xlsx
 from forms import ANNEX1
@@ -25,6 +28,7 @@ from forms.records import load_record
 from templates.render import fill
 from tests.conftest import read_example
 from tests.extractor.pdfs import pdf_pages
+from tests.extractor.scans import scan
 from tests.extractor.test_mapper import cell, doc, table
 from tests.forms.test_normalize import PROBLEM_SAMPLES
 
@@ -64,6 +68,21 @@ def _from_mapper() -> list[Problem]:
     return map_document(source, ANNEX1).problems
 
 
+def _from_recognition() -> list[Problem]:
+    """A scan's pages past the recognised ones (one page really recognised), and a value read unsurely."""
+    pages = [f"text:The {n} page of the quarterly sales report" for n in ("first", "second")]
+    scanned = scan(pdf_pages(pages), dpi=150)
+    listed = read_scan(scanned, "s.pdf", Limits(max_ocr_pages=1)).problems
+    name = replace(cell("甲中心", 0, 1), confidence=0.5)
+    source = SourceDoc(
+        file="s.pdf",
+        kind="scan",
+        blocks=(Table(rows=((cell("单位名称", 0, 0), name),), index=0, ncols=2),),
+        meta={"ocr": True},
+    )
+    return [*listed, *review(source, map_document(source, ANNEX1)).problems]
+
+
 def _from_limits() -> list[Problem]:
     record = load_record(read_example("annex1.json")).record
     record["platform"]["summary"] = "长" * 1001
@@ -86,7 +105,14 @@ def _from_readers() -> list[Problem]:
 
 
 def test_every_message_template_is_filled_by_its_producers():
-    problems = [*_from_normalisers(), *_from_records(), *_from_mapper(), *_from_limits(), *_from_readers()]
+    problems = [
+        *_from_normalisers(),
+        *_from_records(),
+        *_from_mapper(),
+        *_from_limits(),
+        *_from_readers(),
+        *_from_recognition(),
+    ]
     for problem in problems:
         assert not problem.missing_params(), (problem.code, problem.missing_params())
         assert not re.search(r"\{\w*\}", problem.message), problem.message

@@ -101,12 +101,28 @@ class CheckReport(Schema):
     problems = fields.List(fields.Nested(Problem), metadata={"description": "记录加载时发现的问题"})
 
 
+class Seal(Schema):
+    page = fields.Integer()
+    bbox = fields.List(
+        fields.Float(), metadata={"description": "印章范围（PDF 点，自页面左上角）：x0, top, x1, bottom"}
+    )
+    near = fields.String(allow_none=True, metadata={"description": "印章所盖处的文字，如“申报单位（盖章）”"})
+
+
 class ParseResult(Schema):
     form = fields.String()
     schema_version = fields.String()
     record = fields.Dict()
     problems = fields.List(fields.Nested(Problem))
-    provenance = fields.Dict(metadata={"description": "字段路径 → {file, page, table, row, col}"})
+    provenance = fields.Dict(
+        metadata={
+            "description": "字段路径 → {file, page, table, row, col}"
+            "；扫描件识别出的值另有 source: ocr 与 confidence"
+        }
+    )
+    seals = fields.List(
+        fields.Nested(Seal), metadata={"description": "PDF 中的红色印章（Word、Excel 无此项）"}
+    )
     checks = fields.List(fields.Nested(CheckResult))
 
 

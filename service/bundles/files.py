@@ -42,6 +42,7 @@ class FileOutcome:
     problems: list[Problem] = field(default_factory=list)
     unit: int | None = None  # seq of the unit the file was assigned to
     role: str | None = None  # "primary" (the record comes from it) or "compared"
+    seals: list[dict[str, Any]] | None = None  # a PDF's red seals (``extractor.seals``), None for other files
 
     @property
     def failed(self) -> bool:
@@ -94,6 +95,7 @@ def parse_entry(
     form = result.form
     outcome.form = form if isinstance(form, str) else form.id
     outcome.problems = list(result.problems)
+    outcome.seals = result.seals
     outcome.status = "parsed"  # an annual report (annex2) too: service.bundles.annual screens those
     outcome.record = result.record
     return outcome

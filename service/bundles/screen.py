@@ -106,6 +106,7 @@ def compare_records(
     the same text top to bottom, rows split or joined otherwise (a PDF row wrapped onto two); a value one
     file left empty because reading it raised a problem on that field (listed with the file's problems).
     """
+    recognised = _uncertain(a_file) | _uncertain(b_file)
     left = {path: (label, value) for path, label, value in _leaves(form, a)}
     right = {path: (label, value) for path, label, value in _leaves(form, b)}
     regrouped = _same_table_text(form, a, b)
@@ -128,6 +129,7 @@ def compare_records(
                         {"file": a_file.name, "kind": a_file.kind, "value": display(av)},
                         {"file": b_file.name, "kind": b_file.kind, "value": display(bv)},
                     ],
+                    "uncertain": any(path == u or path.startswith(f"{u}.") for u in recognised),
                 }
             )
     return differences
@@ -159,6 +161,17 @@ def _table_text(f: Field, rows: list[Any]) -> str:
         "".join(str(normalise(display(row[c.key]))) for row in cells if row.get(c.key) is not None)
         for c in f.columns
     )
+
+
+def _uncertain(outcome: FileOutcome) -> set[str]:
+    """The fields of a scanned file whose recognised text is uncertain: a difference there may be the
+    recognition's, not the applicant's."""
+    return {p.field for p in outcome.problems if p.code == "ocr_uncertain" and p.field}
+
+
+#: Where the applicant seals the form (the nearest text of a seal found on its PDF).
+SEAL_PLACE = "申报单位"
+SEALED, NOT_SEALED = "已盖章", "未见印章"
 
 
 # --- grouping files into units -----------------------------------------------------------------------------
@@ -275,12 +288,30 @@ class Unit:
         if self.duplicates:
             others = "、".join(f"第{seq}项" for seq in self.duplicates)
             out.append(f"重复申报：统一社会信用代码与{others}相同")
-        if self.differences:
+        certain = [d for d in self.differences if not d.get("uncertain")]
+        if certain:
             kinds = "与".join(dict.fromkeys(family_label(f.kind) for f in self.files))
-            labels = "、".join(dict.fromkeys(d["label"] for d in self.differences[:5]))
-            more = f"等 {len(self.differences)} 处" if len(self.differences) > 5 else ""
+            labels = "、".join(dict.fromkeys(d["label"] for d in certain[:5]))
+            more = f"等 {len(certain)} 处" if len(certain) > 5 else ""
             out.append(f"{kinds}文件内容不一致：{labels}{more}")
+        if len(certain) < len(self.differences):
+            count = len(self.differences) - len(certain)
+            out.append(f"扫描件有 {count} 处与 Word 文件不同，但系识别不确定，请对照扫描件核对")
+        if self.seal == NOT_SEALED:
+            out.append(f"PDF 文件中“{SEAL_PLACE}（盖章）”处未见印章")
         return out
+
+    @property
+    def seal(self) -> str | None:
+        """已盖章 when a PDF of the unit shows a seal at 申报单位（盖章）, 未见印章 when none does, None
+        without a PDF."""
+        pdfs = [f for f in self.files if f.seals is not None]
+        if not pdfs:
+            return None
+        placed = any(
+            SEAL_PLACE in (s.get("near") or "").replace(" ", "") for f in pdfs for s in f.seals or []
+        )
+        return SEALED if placed else NOT_SEALED
 
     def to_dict(self) -> dict[str, Any]:
         checks = self.report.to_dict()
@@ -303,6 +334,7 @@ class Unit:
             "differences": self.differences,
             "duplicates": self.duplicates,
             "notes": self.notes(),
+            "seal": self.seal,
         }
 
 

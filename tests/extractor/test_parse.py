@@ -74,7 +74,7 @@ def test_parse_file_reads_a_path_and_names_it(tmp_path, documents):
     assert parse_file(str(path), filename="上传.xlsx").provenance["header.uscc"]["file"] == "上传.xlsx"
 
 
-def test_a_pdf_without_a_text_layer_is_unreadable():
+def test_a_pdf_without_a_text_layer_and_nothing_recognised_is_unreadable():
     with pytest.raises(UnreadableFile, match="扫描件/无文本层") as err:
         parse_bytes(pdf_pages(["image"]), "扫描件.pdf")
     assert isinstance(err.value, FormsError) and isinstance(err.value, ValueError)

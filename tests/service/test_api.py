@@ -145,6 +145,22 @@ def test_parse_round_trip_through_the_api(client, annex1_json):
     assert {r["rule"] for r in body["checks"]} >= {"E-STAFF", "V-USCC"}
 
 
+@pytest.mark.soffice
+def test_parse_of_a_pdf_lists_its_seals(client, annex1_json):
+    from tests.extractor.scans import sealed
+
+    printed = client.post(f"{API}/forms/annex1/fill?format=pdf", json=annex1_json).data
+    bodies = []
+    for data in (printed, sealed(printed)):
+        upload = {"file": (io.BytesIO(data), "申报书.pdf")}
+        response = client.post(f"{API}/parse", data=upload, content_type="multipart/form-data")
+        assert response.status_code == 200, response.get_data(as_text=True)[:500]
+        bodies.append(response.get_json())
+    assert bodies[0]["seals"] == []
+    (seal,) = bodies[1]["seals"]
+    assert seal["page"] == 1 and "盖章" in seal["near"] and len(seal["bbox"]) == 4
+
+
 def test_parse_rejects_what_is_not_a_form_file(client):
     random_bytes = os.urandom(4096)
     body = assert_problem(

@@ -50,8 +50,8 @@ def test_title_header_line_frozen_header_and_columns(book):
     assert ws["A2"].value == (
         f"推荐单位（盖章）：{RECOMMENDER}  联系人：王敏  联系电话：025-83331234  填报日期：2026年3月20日"
     )
-    assert "A1:T1" in ws.merged_cells and "A2:T2" in ws.merged_cells
-    assert [ws.cell(row=3, column=c).value for c in range(1, 21)] == list(HEADERS)
+    assert "A1:U1" in ws.merged_cells and "A2:U2" in ws.merged_cells
+    assert [ws.cell(row=3, column=c).value for c in range(1, 22)] == list(HEADERS)
     assert list(HEADERS) == [
         "序号",
         "平台名称",
@@ -73,6 +73,7 @@ def test_title_header_line_frozen_header_and_columns(book):
         "问题说明",
         "联系人 / 手机",
         "备注",
+        "盖章",
     ]
     assert ws.freeze_panes == "A4"
     assert ws.print_title_rows == "$3:$3"
@@ -108,8 +109,9 @@ def test_one_row_per_unit_cell_by_cell(book, report):
         "仪器设备原值（万元）": applicant["equipment_value"],
         "年服务收入（万元）": applicant["service_revenue"],
         "条件核查": "符合",
-        "问题说明": "重复申报：统一社会信用代码与第5项相同",
+        "问题说明": "重复申报：统一社会信用代码与第5项相同\nPDF 文件中“申报单位（盖章）”处未见印章",
         "联系人 / 手机": f"{applicant['contact_name']} / 13800000001",
+        "盖章": "未见印章",  # its PDF, printed by LibreOffice, was never stamped
     }
     assert common["国家级/省部级项目（项）"] >= 1
     second = row_of(ws, 5)
@@ -131,7 +133,8 @@ def test_one_row_per_unit_cell_by_cell(book, report):
     ]
     fourth = row_of(ws, 7)
     assert fourth["条件核查"] == "符合"
-    assert fourth["问题说明"] == "Word与PDF文件内容不一致：从业人员总数（人）"
+    assert fourth["问题说明"].split("\n")[0] == "Word与PDF文件内容不一致：从业人员总数（人）"
+    assert [row_of(ws, r)["盖章"] for r in range(4, 9)] == ["未见印章", None, None, "未见印章", None]
     fifth = row_of(ws, 8)
     assert (fifth["序号"], fifth["平台名称"], fifth["问题说明"]) == (
         5,

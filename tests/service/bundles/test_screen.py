@@ -12,10 +12,12 @@ from extractor.bundle_zip import BundleLimits, UnsafeBundle
 from extractor.errors import UnsupportedFile
 from extractor.settings import Limits
 from forms import ANNEX1
-from forms.problems import Problem
+from forms.checks import run_checks
+from forms.problems import Problem, Severity
 from service.bundles.files import FileOutcome
 from service.bundles.screen import (
     Progress,
+    Unit,
     compare_records,
     group_applications,
     normalise,
@@ -103,9 +105,14 @@ def test_a_pdf_that_disagrees_with_its_word_file_is_reported_field_by_field(repo
                 {"file": f"{MISMATCH}/申报书.docx", "kind": "docx", "value": "186"},
                 {"file": f"{MISMATCH}/申报书.pdf", "kind": "pdf", "value": "168"},
             ],
+            "uncertain": False,  # a text PDF: the applicant's inconsistency, not the recognition's
         }
     ]
-    assert unit["notes"] == ["Word与PDF文件内容不一致：从业人员总数（人）"]
+    assert unit["notes"] == [
+        "Word与PDF文件内容不一致：从业人员总数（人）",
+        "PDF 文件中“申报单位（盖章）”处未见印章",  # LibreOffice's print was never stamped
+    ]
+    assert unit["seal"] == "未见印章"
     # the unit's record and checks are the Word file's
     assert unit["record"]["applicant"]["staff_total"] == 186
 
@@ -345,3 +352,30 @@ def test_differences_that_come_from_reading_are_not_reported_the_rest_show_both_
     fb.problems = []
     fields = [d["field"] for d in compare_records(ANNEX1, a, b, fa, fb)]
     assert fields == ["applicant.registered_capital", "applicant.staff_total"]
+
+
+def test_a_scans_uncertain_differences_are_labelled_so_and_its_seal_reported():
+    word, scan = unit_record(1), unit_record(1)
+    scan["applicant"]["staff_total"] = 136  # 186 misread, the engine unsure of it
+    scan["applicant"]["site_area"] = 1860  # recognised with confidence: the applicant's own inconsistency
+    unsure = Problem("ocr_uncertain", Severity.WARN, "applicant.staff_total", "136", {"confidence": "0.61"})
+    fa = FileOutcome(0, "甲/申报书.docx", "甲", status="parsed", kind="docx", form="annex1", record=word)
+    fb = FileOutcome(1, "甲/申报书.pdf", "甲", status="parsed", kind="scan", form="annex1", record=scan)
+    fb.problems = [unsure]
+    fb.seals = [{"page": 1, "bbox": [88, 394, 210, 516], "near": "申 报 单 位（盖章）"}]
+    differences = compare_records(ANNEX1, word, scan, fa, fb)
+    assert {d["field"]: d["uncertain"] for d in differences} == {
+        "applicant.staff_total": True,
+        "applicant.site_area": False,
+    }
+    unit = Unit(1, [fa, fb], run_checks(word, ANNEX1, kinds=("V",)), differences)
+    assert unit.seal == "已盖章"
+    assert unit.notes() == [
+        "Word与PDF文件内容不一致：服务场所面积（平方米）",
+        "扫描件有 1 处与 Word 文件不同，但系识别不确定，请对照扫描件核对",
+    ]
+    fb.seals = [{"page": 9, "bbox": [88, 394, 210, 516], "near": "推荐单位（盖章）"}]
+    assert unit.seal == "未见印章" and unit.notes()[-1] == "PDF 文件中“申报单位（盖章）”处未见印章"
+    fb.seals = None  # no PDF at all: neither
+    fa.seals = None
+    assert unit.seal is None

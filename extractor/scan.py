@@ -1,0 +1,330 @@
+"""Read a scanned PDF (pages that are only images) into the intermediate model, by text recognition.
+
+Each page is rendered with pypdfium2 (its size bounded by ``Limits.max_page_pixels``), straightened
+(the skew measured on the long ruling lines), cleared of red seal ink (only the red channel is read, in
+which the ink is as light as the paper, so a stamp over a label does not hide it; the stamps found are
+kept as seals), its table ruling lines found with OpenCV and its text recognised (``extractor.ocr``).
+Text boxes and ruling lines are then handed, in PDF points, to the same table finder and cell assembly
+as a text PDF's characters and lines (``extractor.pdf``): the mapper sees the same intermediate, each
+cell and line carrying the recognition confidence of its weakest text box.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+
+from extractor import checkboxes
+from extractor.errors import UnreadableFile
+from extractor.model import Paragraph, SourceDoc
+from extractor.ocr import TextBox, recognise
+from extractor.pdf import (
+    _assemble,
+    _cluster,
+    _edge,
+    _find_tables,
+    _index,
+    _inside,
+    _lines,
+    _page_table,
+    _PageTable,
+    _Refused,
+)
+from extractor.seals import Seal, near, red_ink, seal_boxes
+from extractor.settings import DEFAULT_LIMITS, Deadline, Limits
+from forms import FORMS
+from forms.labels import fold_label
+from forms.problems import Problem, Severity
+from forms.spacing import is_cjk
+
+#: Resolution pages are recognised at: 200 dpi reads the forms' 10.5-pt text reliably.
+DPI = 200
+#: Largest skew corrected, in degrees (a page fed crookedly into a scanner).
+MAX_SKEW = 5.0
+#: A ruling line is at least this fraction of the page's width (horizontal) or height (vertical) …
+H_LINE_FRACTION = 1 / 30
+V_LINE_FRACTION = 1 / 60
+
+
+def is_scan(data: bytes) -> bool:
+    """Whether a PDF is plainly a scan, told from its bytes without interpreting a page: it draws images
+    and names no font. A file that also names form XObjects (which can nest and multiply what a page
+    draws) goes to the text-PDF reader, which bounds the objects drawn on each page and then recognises
+    the image pages it found (``recognise_pages``) — as it does for any PDF whose objects are compressed."""
+    return b"/Image" in data and b"/Font" not in data and b"/Form" not in data
+
+
+def read_scan(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceDoc:
+    """Read a scanned PDF (bytes; ``name`` names it in messages) into a ``SourceDoc`` of kind ``scan``."""
+    problems: list[Problem] = []
+    with _opened(data, name) as document:
+        total = len(document)
+        recognised = min(total, limits.max_pages, limits.max_ocr_pages)
+        if total > recognised:
+            params = {"total": total, "limit": recognised}
+            problems.append(Problem("pages_not_recognised", Severity.WARN, params=params))
+        items, seals = _recognise(document, name, range(1, recognised + 1), limits)
+    if not items:
+        raise UnreadableFile(
+            name,
+            "扫描件/无文本层，且未识别出任何文字：请提供清晰的扫描件或 Word 文件",
+            english="no text layer, no text recognised",
+        )
+    items.sort(key=lambda item: (item[0], item[1]))
+    return SourceDoc(
+        file=name,
+        kind="scan",
+        blocks=tuple(_assemble([block for _, _, block in items])),
+        problems=tuple(problems),
+        pages=total,
+        meta={"ocr": True, "seals": [s.to_dict() for s in seals]},
+    )
+
+
+def recognise_pages(
+    data: bytes, name: str, pages: list[int], limits: Limits = DEFAULT_LIMITS
+) -> list[tuple[int, float, Paragraph | _PageTable]]:
+    """The blocks (with page and top) of the image pages ``pages`` (1-based) of a text PDF, recognised as
+    a scan's are: a mixed PDF's text pages are read as text, its scanned pages by recognition."""
+    with _opened(data, name) as document:
+        return _recognise(document, name, pages[: limits.max_ocr_pages], limits)[0]
+
+
+@contextmanager
+def _opened(data: bytes, name: str) -> Iterator[pdfium.PdfDocument]:
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise UnreadableFile(name, f"PDF 文件已损坏，无法读取（{exc}）", english="corrupt PDF") from None
+    try:
+        yield document
+    finally:
+        document.close()
+
+
+def _recognise(
+    document: pdfium.PdfDocument, name: str, pages: Iterable[int], limits: Limits
+) -> tuple[list[tuple[int, float, Paragraph | _PageTable]], list[Seal]]:
+    """The blocks and seals of ``pages`` (1-based), within ``limits.ocr_timeout``."""
+    deadline = Deadline(limits, limits.ocr_timeout)
+    items: list[tuple[int, float, Paragraph | _PageTable]] = []
+    seals: list[Seal] = []
+    for number in pages:
+        if deadline.passed():
+            raise UnreadableFile(name, f"PDF 第 {number} 页{deadline.reason}", english="parse timeout")
+        image, scale = render(document[number - 1], limits)
+        page = read_image(image, scale, number)
+        del image  # one page image held at a time
+        seals.extend(page.seals)
+        try:
+            items.extend(page.blocks(limits))
+        except _Refused as exc:
+            raise UnreadableFile(name, f"PDF 第 {number} 页{exc.reason}", english=exc.english) from None
+    return items, seals
+
+
+@dataclass
+class ScannedPage:
+    """One page as recognised: text boxes as characters and ruling lines as edges, both in PDF points
+    from the page's top (as ``extractor.pdf`` gets them from a text page), and the seals found."""
+
+    number: int
+    chars: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    seals: list[Seal]
+
+    def blocks(self, limits: Limits) -> list[tuple[int, float, Paragraph | _PageTable]]:
+        """The page's tables and lines outside them, with their tops, each knowing its confidence."""
+        out: list[tuple[int, float, Paragraph | _PageTable]] = []
+        boxes = []
+        for bboxes in _find_tables(self.edges):
+            if len(bboxes) > limits.max_cells:
+                raise _Refused(f"表格单元格超过 {limits.max_cells} 个，拒绝处理", "too many cells")
+            box = (
+                min(b[0] for b in bboxes),
+                min(b[1] for b in bboxes),
+                max(b[2] for b in bboxes),
+                max(b[3] for b in bboxes),
+            )
+            boxes.append(box)
+            inside = [c for c in self.chars if _inside(c, [box])]
+            table = _page_table(bboxes, inside, self.number)
+            out.append((self.number, box[1], _with_confidence(table, bboxes, inside)))
+        outside = [c for c in self.chars if not _inside(c, boxes)]
+        for line in _lines(outside):
+            members = [c for c in outside if line.top <= (c["top"] + c["bottom"]) / 2 <= line.bottom]
+            paragraph = Paragraph(
+                text=repair(line.text),
+                index=0,
+                page=self.number,
+                top=line.top,
+                bottom=line.bottom,
+                confidence=_weakest(members),
+            )
+            out.append((self.number, line.top, paragraph))
+        return out
+
+
+def _weakest(chars: list[dict[str, Any]]) -> float | None:
+    return min((c["confidence"] for c in chars), default=None)
+
+
+def _with_confidence(
+    table: _PageTable, bboxes: list[tuple[float, float, float, float]], chars: list[dict[str, Any]]
+) -> _PageTable:
+    """``table`` whose cells carry the confidence of the weakest text box inside them (each cell found on
+    the grid as ``extractor.pdf._page_table`` placed it)."""
+    ys = _cluster([b[1] for b in bboxes] + [b[3] for b in bboxes])
+    weakest = {
+        (_index(ys, b[1]), _index(table.xs, b[0])): _weakest([c for c in chars if _inside(c, [b])])
+        for b in bboxes
+    }
+    table.cells = [
+        replace(c, text=repair(c.text), confidence=weakest.get((c.row, c.col))) for c in table.cells
+    ]
+    return table
+
+
+def read_image(image: np.ndarray, scale: float, number: int) -> ScannedPage:
+    """Straighten page ``number``'s image (rendered at ``scale`` pixels per point), find and remove the
+    seal ink, find the ruling lines and checkboxes and recognise its text."""
+    image = straighten(image)
+    ink = red_ink(image)
+    gray = image[:, :, 2].copy()  # the red channel: red seal ink is as light as paper, black text stays black
+    image = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+    to_points = 1 / scale
+    edges = [_edge_in_points(seg, to_points) for seg in ruling_lines(gray)]
+    marks = checkboxes.find(gray, scale)
+    boxes = checkboxes.place(recognise(image), marks)
+    chars = [_char(box, to_points) for box in boxes]
+    seals = [
+        Seal(number, _scaled(bbox, to_points), near(bbox, [(b.text, b.bbox) for b in boxes]))
+        for bbox in seal_boxes(ink, scale)
+    ]
+    return ScannedPage(number, chars, edges, seals)
+
+
+def render(page: pdfium.PdfPage, limits: Limits) -> tuple[np.ndarray, float]:
+    """The page as a BGR image at ``DPI`` (smaller when that would exceed ``limits.max_page_pixels``) and
+    the scale used (pixels per point)."""
+    width, height = page.get_size()
+    scale = min(DPI / 72, math.sqrt(limits.max_page_pixels / max(width * height, 1.0)))
+    bitmap = page.render(scale=scale, fill_color=(255, 255, 255, 255))
+    return bitmap.to_numpy()[:, :, :3].copy(), scale
+
+
+def straighten(image: np.ndarray) -> np.ndarray:
+    """``image`` rotated so that its long ruling lines are level (the skew of a crooked scan removed)."""
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    edges = cv2.Canny(gray, 50, 150)
+    width = image.shape[1]
+    segments = cv2.HoughLinesP(edges, 1, math.pi / 1800, 200, minLineLength=width // 4, maxLineGap=10)
+    if segments is None:
+        return image
+    angles = []
+    for x1, y1, x2, y2 in segments.reshape(-1, 4):
+        angle = math.degrees(math.atan2(y2 - y1, x2 - x1))
+        if abs(angle) <= MAX_SKEW:
+            angles.append(angle)
+    if not angles:
+        return image
+    angle = float(np.median(angles))
+    if abs(angle) < 0.05:
+        return image
+    h, w = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+
+
+def ruling_lines(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """The horizontal and vertical ruling lines of a page image, as (x0, top, x1, bottom) pixel boxes."""
+    ink = cv2.adaptiveThreshold(~gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -10)
+    h, w = gray.shape
+    out: list[tuple[int, int, int, int]] = []
+    for kernel in ((max(int(w * H_LINE_FRACTION), 10), 1), (1, max(int(h * V_LINE_FRACTION), 10))):
+        lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+        lines = cv2.dilate(lines, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+        contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        for contour in contours:
+            x, y, cw, ch = cv2.boundingRect(contour)
+            out.append((x, y, x + cw, y + ch))
+    return out
+
+
+def _scaled(box: tuple[float, float, float, float], factor: float) -> tuple[float, float, float, float]:
+    x0, top, x1, bottom = box
+    return (x0 * factor, top * factor, x1 * factor, bottom * factor)
+
+
+def _edge_in_points(box: tuple[int, int, int, int], to_points: float) -> dict[str, Any]:
+    """A ruling line as ``extractor.pdf``'s table finder takes it: a zero-width line through the box."""
+    x0, top, x1, bottom = _scaled(box, to_points)
+    if x1 - x0 >= bottom - top:  # horizontal
+        mid = (top + bottom) / 2
+        return _edge(x0, mid, x1, mid)
+    mid = (x0 + x1) / 2
+    return _edge(mid, top, mid, bottom)
+
+
+#: A dash read as the character 一 or a hyphen between a year or month and the next date (2023年一2025年).
+_DATE_DASH = re.compile(r"(?<=[年月])\s*[一\-－–]\s*(?=\d)")
+
+
+@lru_cache(maxsize=1)
+def _dashed_labels() -> frozenset[str]:
+    """The forms' labels printed with a dash (申报单位承诺 — 日期), folded as the engine reads them (一)."""
+    labels = set()
+    for fd in FORMS.values():
+        for _, f in fd.iter_fields():
+            for label in (*f.labels, *(label for c in f.columns for label in c.labels)):
+                if "—" in label:
+                    labels.add(fold_label(label.replace("—", "一")))
+    return frozenset(labels)
+
+
+#: Brackets the engine read as ASCII ones, with the room a full-width bracket leaves read as spaces.
+_BRACKETS = re.compile(r" *\(([^()\n]*)\) *")
+
+
+def _full_width(m: re.Match[str]) -> str:
+    """``(2022) `` as ``（2022）`` where the bracket stands by or holds Chinese text: Chinese text is set
+    with full-width brackets, which the engine reads as ASCII ones and a space beside them."""
+    text = m.string
+    before, after = text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]
+    if any(is_cjk(ch) for ch in before + m.group(1) + after):
+        return f"（{m.group(1).strip()}）"
+    return m.group()
+
+
+def repair(text: str) -> str:
+    """Recognised text with the engine's known misreadings of our forms mended: an em dash read as 一 in a
+    dashed label or between dates, full-width brackets read as ASCII ones."""
+    text = _BRACKETS.sub(_full_width, _DATE_DASH.sub("—", text))
+    if "一" in text and fold_label(text) in _dashed_labels():
+        text = text.replace("一", "—")
+    return text
+
+
+def _char(box: TextBox, to_points: float) -> dict[str, Any]:
+    """A recognised text box as one "character" of ``extractor.pdf``'s line and cell assembly."""
+    x0, top, x1, bottom = _scaled(box.bbox, to_points)
+    return {
+        "text": box.text,
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "bottom": bottom,
+        "size": (bottom - top) * 0.8,
+        "fontname": None,
+        "upright": True,
+        "confidence": box.confidence,
+    }
