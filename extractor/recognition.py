@@ -44,10 +44,8 @@ def review(doc: SourceDoc, mapped: Mapped) -> Mapped:
             continue
         confidence = round(source.confidence, 3)
         provenance[path] = {**where, "source": "ocr", "confidence": confidence}
-        if (
-            source.bbox is not None
-        ):  # where on the page (a cell's own, if not its table's first): a crop shows it
-            page = source.page or where.get("page")
+        if source.bbox is not None:  # where on which page it was read, for a crop to show
+            page = source.page or where.get("page")  # a cell's own page, if not its table's first
             provenance[path].update(page=page, bbox=[round(v, 1) for v in source.bbox])
         unsure = confidence < UNCERTAIN_BELOW or AMBIGUOUS_DASHES.search(source.text)
         if unsure or path in flagged or _spacing_guessed(source.text):
