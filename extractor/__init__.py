@@ -21,7 +21,7 @@ from extractor.formats import is_printed
 from extractor.mapper import map_document
 from extractor.model import SourceDoc
 from extractor.recognition import review
-from extractor.settings import DEFAULT_LIMITS, Limits
+from extractor.settings import DEFAULT_LIMITS, Limits, Progress
 from extractor.sniff import ZIP_MAGICS, sniff_format
 from forms import get_form
 from forms.labels import detect_form
@@ -82,9 +82,12 @@ class ParseResult:
         return out
 
 
-def read_document(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> SourceDoc:
+def read_document(
+    data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None
+) -> SourceDoc:
     """The intermediate model of a file's bytes, read by the reader its format (``extractor.formats``,
-    told from the bytes, not the name) registers."""
+    told from the bytes, not the name) registers; a PDF's reader tells ``progress`` the pages it
+    recognises."""
     if len(data) > limits.max_file_bytes:
         raise _too_large(filename, len(data), limits)
     if data[:4] in ZIP_MAGICS:
@@ -94,7 +97,10 @@ def read_document(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -
         from extractor.legacy import read_legacy  # LibreOffice is only looked for when a legacy file comes
 
         return read_legacy(data, filename, fmt, limits)
-    return fmt.load_reader()(data, filename, limits)
+    reader = fmt.load_reader()
+    if progress is not None and fmt.printed:  # the PDF readers (read_pdf, read_scan) take it
+        return reader(data, filename, limits, progress=progress)  # type: ignore[call-arg]
+    return reader(data, filename, limits)
 
 
 def parse_bytes(
@@ -103,11 +109,13 @@ def parse_bytes(
     *,
     form: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
 ) -> ParseResult:
-    """Parse a filled form given as bytes (``filename`` names it in messages and provenance). The checks
-    are not run here: reading a file is this package's one job (``service.workflows.parse`` runs them)."""
+    """Parse a filled form given as bytes (``filename`` names it in messages and provenance; ``progress``
+    is told the pages a scan's recognition begins, see ``extractor.settings.Progress``). The checks are not
+    run here: reading a file is this package's one job (``service.workflows.parse`` runs them)."""
     fd = get_form(form) if form else None
-    doc = read_document(data, filename, limits)
+    doc = read_document(data, filename, limits, progress)
     hints: list[Problem] = []
     if fd is not None:  # the form chosen by hand: say so when the file looks like the other one
         found = detect_form(doc.texts(60)) or detect_form(doc.texts(600))

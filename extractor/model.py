@@ -35,7 +35,8 @@ class Paragraph:
     ``index`` is the block's position in the document; ``page`` is 1-based where the format has pages;
     ``top``/``bottom`` are the line's vertical position on its page (PDF points from the top), where known.
     ``unseen`` is text the file holds here that no reader sees (see ``Cell.unseen``), left out of ``text``.
-    ``confidence`` is the text recognition's confidence (0–1) for a line read from a scanned page.
+    ``confidence`` is the text recognition's confidence (0–1) for a line read from a scanned page, and
+    ``bbox`` where on the page it was read (x0, top, x1, bottom in points from the top left).
     """
 
     text: str
@@ -45,6 +46,7 @@ class Paragraph:
     bottom: float | None = None
     unseen: str = ""
     confidence: float | None = None
+    bbox: tuple[float, float, float, float] | None = None
 
     @property
     def printed(self) -> bool:
@@ -64,7 +66,7 @@ class Cell:
     the file holds in the cell that no reader sees — hidden, near-zero size, coloured like its background,
     deleted, outside the page, drawn invisibly — left out of ``text`` so that a value is what a person saw.
     ``confidence`` is the text recognition's confidence (0–1, its weakest text) for a cell read from a
-    scanned page.
+    scanned page, and ``bbox`` where on the page the cell is drawn (as ``Paragraph.bbox``).
     """
 
     text: str
@@ -78,6 +80,7 @@ class Cell:
     page: int | None = None
     unseen: str = ""
     confidence: float | None = None
+    bbox: tuple[float, float, float, float] | None = None
 
     @property
     def raw(self) -> Any:

@@ -50,7 +50,7 @@ from pdfplumber.utils import filter_edges
 from extractor.errors import UnreadableFile
 from extractor.glyphs import symbol_font, symbol_text
 from extractor.model import Block, Cell, Paragraph, SourceDoc, Table, checkbox_states
-from extractor.settings import DEFAULT_LIMITS, Deadline, Limits
+from extractor.settings import DEFAULT_LIMITS, Deadline, Limits, Progress
 from extractor.text import is_cjk, join_wrapped
 from forms.problems import Problem, Severity
 from forms.spacing import space_is_insignificant
@@ -610,8 +610,11 @@ def _unreadable(name: str, exc: Exception, page: int | None = None) -> Unreadabl
     return UnreadableFile(name, f"PDF {where}已损坏，无法读取（{type(exc).__name__}）", english="corrupt PDF")
 
 
-def read_pdf(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceDoc:
-    """Read a PDF (bytes; ``name`` names it in messages) into a ``SourceDoc``."""
+def read_pdf(
+    data: bytes, name: str, limits: Limits = DEFAULT_LIMITS, *, progress: Progress | None = None
+) -> SourceDoc:
+    """Read a PDF (bytes; ``name`` names it in messages) into a ``SourceDoc``; ``progress(n, N)`` is told
+    as the n-th of its N image pages to recognise begins."""
     problems: list[Problem] = []
     scanned: list[int] = []
     undecodable: list[int] = []
@@ -682,7 +685,7 @@ def read_pdf(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceD
     if ocr:  # image pages (a mixed PDF, a scan not told by its bytes) are recognised (``extractor.scan``)
         from extractor.scan import recognise_pages
 
-        found_on = recognise_pages(data, name, scanned, limits)
+        found_on = recognise_pages(data, name, scanned, limits, progress)
         items += found_on
         scanned = [n for n in scanned if n not in {page for page, _, _ in found_on}]
     if scanned:

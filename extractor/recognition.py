@@ -1,5 +1,6 @@
 """Values read by text recognition are never a silent guess: after mapping, every value that came from a
-scanned page says so in its provenance (``"source": "ocr"`` with the recognition's confidence), and one
+scanned page says so in its provenance (``"source": "ocr"`` with the recognition's confidence, its page
+and ``bbox``: x0, top, x1, bottom in points from the page's top left), and one
 whose text the engine was unsure of, that failed its own validation (a USCC check character, a date, a
 number), that holds a reading the engine is known to confuse (一 for —) or a symbol beside which it
 guesses the spacing (``<0.8``, ``&``), is a problem ``ocr_uncertain`` ("识别不确定") carrying the
@@ -43,6 +44,9 @@ def review(doc: SourceDoc, mapped: Mapped) -> Mapped:
             continue
         confidence = round(source.confidence, 3)
         provenance[path] = {**where, "source": "ocr", "confidence": confidence}
+        if source.bbox is not None:  # where on which page it was read, for a crop to show
+            page = source.page or where.get("page")  # a cell's own page, if not its table's first
+            provenance[path].update(page=page, bbox=[round(v, 1) for v in source.bbox])
         unsure = confidence < UNCERTAIN_BELOW or AMBIGUOUS_DASHES.search(source.text)
         if unsure or path in flagged or _spacing_guessed(source.text):
             problems.append(

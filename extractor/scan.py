@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -40,7 +40,7 @@ from extractor.pdf import (
     _Refused,
 )
 from extractor.seals import Seal, near, red_ink, seal_boxes
-from extractor.settings import DEFAULT_LIMITS, Deadline, Limits
+from extractor.settings import DEFAULT_LIMITS, Deadline, Limits, Progress
 from forms import FORMS
 from forms.labels import fold_label
 from forms.problems import Problem, Severity
@@ -63,8 +63,11 @@ def is_scan(data: bytes) -> bool:
     return b"/Image" in data and b"/Font" not in data and b"/Form" not in data
 
 
-def read_scan(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> SourceDoc:
-    """Read a scanned PDF (bytes; ``name`` names it in messages) into a ``SourceDoc`` of kind ``scan``."""
+def read_scan(
+    data: bytes, name: str, limits: Limits = DEFAULT_LIMITS, *, progress: Progress | None = None
+) -> SourceDoc:
+    """Read a scanned PDF (bytes; ``name`` names it in messages) into a ``SourceDoc`` of kind ``scan``;
+    ``progress(n, N)`` is told as the n-th of the N pages recognised begins."""
     problems: list[Problem] = []
     with _opened(data, name) as document:
         total = len(document)
@@ -72,7 +75,7 @@ def read_scan(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Source
         if total > recognised:
             params = {"total": total, "limit": recognised}
             problems.append(Problem("pages_not_recognised", Severity.WARN, params=params))
-        items, seals = _recognise(document, name, range(1, recognised + 1), limits)
+        items, seals = _recognise(document, name, range(1, recognised + 1), limits, progress)
     if not items:
         raise UnreadableFile(
             name,
@@ -91,12 +94,16 @@ def read_scan(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Source
 
 
 def recognise_pages(
-    data: bytes, name: str, pages: list[int], limits: Limits = DEFAULT_LIMITS
+    data: bytes,
+    name: str,
+    pages: list[int],
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
 ) -> list[tuple[int, float, Paragraph | _PageTable]]:
     """The blocks (with page and top) of the image pages ``pages`` (1-based) of a text PDF, recognised as
     a scan's are: a mixed PDF's text pages are read as text, its scanned pages by recognition."""
     with _opened(data, name) as document:
-        return _recognise(document, name, pages[: limits.max_ocr_pages], limits)[0]
+        return _recognise(document, name, pages[: limits.max_ocr_pages], limits, progress)[0]
 
 
 @contextmanager
@@ -112,15 +119,21 @@ def _opened(data: bytes, name: str) -> Iterator[pdfium.PdfDocument]:
 
 
 def _recognise(
-    document: pdfium.PdfDocument, name: str, pages: Iterable[int], limits: Limits
+    document: pdfium.PdfDocument,
+    name: str,
+    pages: Sequence[int],
+    limits: Limits,
+    progress: Progress | None = None,
 ) -> tuple[list[tuple[int, float, Paragraph | _PageTable]], list[Seal]]:
     """The blocks and seals of ``pages`` (1-based), within ``limits.ocr_timeout``."""
     deadline = Deadline(limits, limits.ocr_timeout)
     items: list[tuple[int, float, Paragraph | _PageTable]] = []
     seals: list[Seal] = []
-    for number in pages:
+    for done, number in enumerate(pages, start=1):
         if deadline.passed():
             raise UnreadableFile(name, f"PDF 第 {number} 页{deadline.reason}", english="parse timeout")
+        if progress is not None:
+            progress(done, len(pages))
         image, scale = render(document[number - 1], limits)
         page = read_image(image, scale, number)
         del image  # one page image held at a time
@@ -169,6 +182,7 @@ class ScannedPage:
                 top=line.top,
                 bottom=line.bottom,
                 confidence=_weakest(members),
+                bbox=(line.x0, line.top, line.x1, line.bottom),
             )
             out.append((self.number, line.top, paragraph))
         return out
@@ -181,16 +195,16 @@ def _weakest(chars: list[dict[str, Any]]) -> float | None:
 def _with_confidence(
     table: _PageTable, bboxes: list[tuple[float, float, float, float]], chars: list[dict[str, Any]]
 ) -> _PageTable:
-    """``table`` whose cells carry the confidence of the weakest text box inside them (each cell found on
-    the grid as ``extractor.pdf._page_table`` placed it)."""
+    """``table`` whose cells carry the confidence of the weakest text box inside them and their box (each
+    cell found on the grid as ``extractor.pdf._page_table`` placed it)."""
     ys = _cluster([b[1] for b in bboxes] + [b[3] for b in bboxes])
-    weakest = {
-        (_index(ys, b[1]), _index(table.xs, b[0])): _weakest([c for c in chars if _inside(c, [b])])
-        for b in bboxes
-    }
-    table.cells = [
-        replace(c, text=repair(c.text), confidence=weakest.get((c.row, c.col))) for c in table.cells
-    ]
+    drawn = {(_index(ys, b[1]), _index(table.xs, b[0])): b for b in bboxes}
+    cells = []
+    for cell in table.cells:
+        box = drawn.get((cell.row, cell.col))
+        weakest = _weakest([ch for ch in chars if _inside(ch, [box])]) if box else None
+        cells.append(replace(cell, text=repair(cell.text), confidence=weakest, bbox=box))
+    table.cells = cells
     return table
 
 

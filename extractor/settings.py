@@ -124,6 +124,10 @@ class Limits:
 
 DEFAULT_LIMITS = Limits()
 
+#: Told ``(n, N)`` as a reader begins the n-th of N pages it recognises (a scan's pages take seconds each):
+#: the parse page shows "第 n/N 页" from it.
+Progress = Callable[[int, int], None]
+
 
 #: The clock deadlines read, in seconds. Tests put in a clock they control: each read of it is one check of
 #: the deadline, which the readers make every so many pages, rows or drawn objects, so counting the reads

@@ -117,7 +117,8 @@ class ParseResult(Schema):
     provenance = fields.Dict(
         metadata={
             "description": "字段路径 → {file, page, table, row, col}"
-            "；扫描件识别出的值另有 source: ocr 与 confidence"
+            "；扫描件识别出的值另有 source: ocr、confidence 与 bbox（该值在页面上的位置："
+            "x0, top, x1, bottom，单位为点，自页面左上角起）"
         }
     )
     seals = fields.List(

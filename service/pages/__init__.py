@@ -4,12 +4,16 @@ stylesheet, a small script per interactive page, nothing from a CDN.
 The fill page is generated from the form definitions (``forms/``): every section, field, option and table
 column comes from ``FormDef``, so a field added there appears here without an edit. Its script posts the
 draft to the JSON API (``/api/v1/check``, ``/api/v1/forms/<id>/fill``, ``/api/v1/forms/annex2/prefill``).
-The parse page posts the file to the page itself and calls the same library functions as the API.
+The parse page posts the file to the page itself and calls the same library functions as the API; its
+script posts it to ``/parse/runs`` instead (``service.pages.parsing``) and shows a scan's page progress.
+Beside a value recognised uncertainly the page shows the crop of the scan it was read from (the JSON API
+does not carry the crops: its provenance gives the page and box).
 The bundle page's script uploads the zip to ``/api/v1/bundles`` and follows the job the API answers with.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -21,6 +25,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from extractor.formats import accept_list
+from extractor.settings import Limits, Progress
 from forms import FORMS, FieldType, get_form
 from forms.checks import RULES
 from forms.describe import form_as_dict
@@ -158,27 +163,68 @@ def fill(form_id: str) -> str | tuple[str, int]:
 @pages.get("/parse")
 def parse_page() -> str:
     """上传解析: the upload form."""
-    return _render_parse()
+    return render_parse()
 
 
 @pages.post("/parse")
 def parse_upload() -> str | tuple[str, int]:
-    """Parse the uploaded file and show the record, its problems and the check verdict."""
+    """Parse the uploaded file and show the record, its problems and the check verdict (the page without
+    script; with script it runs in the background, ``service.pages.parsing``)."""
+    upload = parse_request()
+    if isinstance(upload, PageError):
+        return render_parse(error=(upload.title, upload.detail)), upload.status
+    try:
+        view = upload.view(limits())
+    except FormsError as exc:
+        return render_parse(error=error_text(exc)), problem_kind(exc).status
+    return render_parse(result=view)
+
+
+@dataclass(frozen=True)
+class PageError:
+    """What the parse page says instead of a result (title, detail) and its HTTP status."""
+
+    title: str
+    detail: str
+    status: int
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file posted to the parse page, with what was chosen beside it."""
+
+    data: bytes
+    filename: str
+    form: str | None
+    checks: bool
+
+    def view(self, limits: Limits, progress: Progress | None = None) -> dict[str, Any]:
+        """Parse it (``FormsError`` when it cannot be used): what the parse template shows of the result."""
+        result = workflows.parse(
+            self.data, self.filename, form=self.form, checks=self.checks, limits=limits, progress=progress
+        )
+        report = result.checks.to_dict() if result.checks is not None else None
+        crops = workflows.uncertain_crops(self.data, result)
+        return _result_view(result.definition, result.to_dict(), report, self.filename, crops)
+
+
+def parse_request() -> Upload | PageError:
+    """The parse page's form as posted, or what is wrong with it."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return _render_parse(error=("未选择文件", "请选择一个 Word、PDF 或 Excel 文件后再上传。")), 400
+        return PageError("未选择文件", "请选择一个 Word、PDF 或 Excel 文件后再上传。", 400)
     form_id = request.form.get("form") or None
     if form_id is not None and form_id not in FORMS:
-        return _render_parse(error=("未知的表单", str(UnknownForm(form_id)))), 400
-    filename = upload.filename
-    try:
-        checks = bool(request.form.get("checks"))
-        result = workflows.parse(upload.read(), filename, form=form_id, checks=checks, limits=limits())
-    except FormsError as exc:
-        kind = problem_kind(exc)
-        return _render_parse(error=(kind.title, strip_paths(str(exc)))), kind.status
-    report = result.checks.to_dict() if result.checks is not None else None
-    return _render_parse(result=_result_view(result.definition, result.to_dict(), report, filename))
+        return PageError("未知的表单", str(UnknownForm(form_id)), 400)
+    return Upload(upload.read(), upload.filename, form_id, bool(request.form.get("checks")))
+
+
+def error_text(exc: Exception) -> tuple[str, str]:
+    """The title and message the parse page shows for an upload that could not be used (our own fault:
+    only that it happened, the log has the rest)."""
+    if not isinstance(exc, FormsError):
+        return problem_kind(exc).title, "解析时发生内部错误，详情已记入服务日志，请稍后重试。"
+    return problem_kind(exc).title, strip_paths(str(exc))
 
 
 @pages.get("/bundles")
@@ -203,13 +249,13 @@ def bundles_page() -> str:
 @pages.errorhandler(RequestEntityTooLarge)
 def _too_large(exc: RequestEntityTooLarge) -> tuple[str, int]:
     limit = current_app.config["SETTINGS"].max_upload_mb
-    return _render_parse(error=("上传内容过大", f"文件超过允许的大小（{limit} MB）。")), 413
+    return render_parse(error=("上传内容过大", f"文件超过允许的大小（{limit} MB）。")), 413
 
 
 # --- parse page helpers ----------------------------------------------------------------------------------
 
 
-def _render_parse(*, result: dict[str, Any] | None = None, error: tuple[str, str] | None = None) -> str:
+def render_parse(*, result: dict[str, Any] | None = None, error: tuple[str, str] | None = None) -> str:
     return render_template(
         "pages/parse.html",
         forms=list(FORMS.values()),
@@ -222,14 +268,22 @@ def _render_parse(*, result: dict[str, Any] | None = None, error: tuple[str, str
 
 
 def _result_view(
-    form: FormDef, parsed: dict[str, Any], report: dict[str, Any] | None, filename: str
+    form: FormDef,
+    parsed: dict[str, Any],
+    report: dict[str, Any] | None,
+    filename: str,
+    crops: Mapping[str, bytes] | None = None,
 ) -> dict[str, Any]:
-    """Everything the parse template shows, keyed so that a field finds its problems by dotted path."""
+    """Everything the parse template shows, keyed so that a field finds its problems by dotted path; an
+    uncertain recognised value's note carries the crop of the scan it was read from (``crops``)."""
     shown = _shown_paths(form)
     notes: dict[str, list[dict[str, Any]]] = {}
     for problem in parsed["problems"]:
         path = shown.get(_top_path(problem.get("field")), "")
-        notes.setdefault(path, []).append({**problem, "where": _row_hint(problem.get("field"))})
+        note = {**problem, "where": _row_hint(problem.get("field"))}
+        if crops and problem["code"] == "ocr_uncertain" and problem.get("field") in crops:
+            note["crop"] = "data:image/png;base64," + base64.b64encode(crops[problem["field"]]).decode()
+        notes.setdefault(path, []).append(note)
     noted = set(notes)  # a field the reader already flagged: a V- rule restating it is not repeated there
     failed = [r for r in (report or {}).get("results", []) if r["passed"] is False]
     for result in failed:
@@ -342,4 +396,4 @@ def where(provenance: Mapping[str, Any], path: str) -> str:
     return provenance_text(lookup(provenance, candidates))
 
 
-from service.pages import annual  # noqa: E402, F401  (registers the bundles page's annual view)
+from service.pages import annual, parsing  # noqa: E402, F401  (register the annual view, background parses)

@@ -27,6 +27,7 @@ _HOMES = {
     "prefill": "service.workflows.documents",
     "parse": "service.workflows.parse",
     "read_source": "service.workflows.parse",
+    "uncertain_crops": "service.workflows.parse",
     "RecordTooLarge": "service.workflows.records",
     "decode_record": "service.workflows.records",
 }
@@ -42,13 +43,14 @@ __all__ = [
     "prefill",
     "read_source",
     "screen_bundle",
+    "uncertain_crops",
 ]
 
 if TYPE_CHECKING:
     from service.bundles.screen import screen_bundle
     from service.workflows.check import check
     from service.workflows.documents import Filled, fill, missing_required, prefill
-    from service.workflows.parse import parse, read_source
+    from service.workflows.parse import parse, read_source, uncertain_crops
     from service.workflows.records import RecordTooLarge, decode_record
 
 

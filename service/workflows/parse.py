@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from extractor import ParseResult, parse_bytes
 from extractor.errors import UnsupportedFile
-from extractor.settings import DEFAULT_LIMITS, Limits
+from extractor.settings import DEFAULT_LIMITS, Limits, Progress
 from forms.model import FormDef
 from forms.records import LoadedRecord
 from service.workflows.records import decode_record
@@ -18,16 +18,28 @@ def parse(
     form: str | None = None,
     checks: bool = False,
     limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
 ) -> ParseResult:
     """A filled form's record, problems and provenance (``form`` None: told from the document); with
-    ``checks`` the regulation's check report too, the values the reader could not use counted under V-TYPE."""
-    result = parse_bytes(data, filename, form=form, limits=limits)
+    ``checks`` the regulation's check report too, the values the reader could not use counted under V-TYPE.
+    ``progress(n, N)`` is told as a scan's n-th of N pages begins to be recognised."""
+    result = parse_bytes(data, filename, form=form, limits=limits, progress=progress)
     if checks:
         from forms.checks import run_checks  # the rules load only when asked for (a fast `itbforms parse`)
 
         load_problems = [p for p in result.problems if p.field]
         result.checks = run_checks(result.record, result.definition, load_problems=load_problems)
     return result
+
+
+def uncertain_crops(data: bytes, result: ParseResult) -> dict[str, bytes]:
+    """Field path → a PNG of the scan where each uncertain recognised value was read (``extractor.crops``);
+    empty for a file without such values."""
+    if not any(p.code == "ocr_uncertain" for p in result.problems):
+        return {}
+    from extractor.crops import uncertain_crops as crop  # pdfium only when a scan has uncertain values
+
+    return crop(data, result.problems, result.provenance)
 
 
 def read_source(

@@ -263,3 +263,27 @@ def test_axe_finds_no_serious_violation_in_results(
     page.locator("#units tbody tr").nth(1).click()
     expect(page.locator("#unit-detail")).to_be_visible()
     assert axe_violations(page) == []
+
+
+@pytest.mark.soffice
+def test_a_scan_shows_its_page_progress_then_the_crops_beside_uncertain_values(
+    page: Page, server: str, tmp_path: Path
+) -> None:
+    from tests.extractor.scans import UNSURE, unsure_cover  # noqa: PLC0415  (LibreOffice, this test only)
+
+    scan = tmp_path / "封面扫描件.pdf"
+    scan.write_bytes(unsure_cover())
+    page.goto(server + "/parse")
+    page.set_input_files("#parse-file", str(scan))
+    page.select_option("#parse-form", "annex1")
+    page.get_by_role("button", name="上传并解析").click()
+    expect(page.locator("#parse-status")).to_contain_text("正在识别第 1/1 页")
+    expect(page.locator("#result")).to_be_visible()
+    crops = page.locator("img.crop")
+    expect(crops).to_have_count(len(UNSURE))
+    for path in UNSURE:
+        crop = page.locator(f'tr[data-path="{path}"] img.crop')
+        expect(crop).to_be_visible()
+        assert crop.evaluate("img => img.complete && img.naturalWidth > 0")
+    if AXE.exists():
+        assert axe_violations(page) == []

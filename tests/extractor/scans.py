@@ -14,7 +14,10 @@ import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
+from forms.records import load_record
 from service.bundles.screen import normalise
+from templates.render import fill
+from tests.conftest import read_example
 
 SEAL_LABEL = "申报单位（盖章）"
 SIGNATURE_LABEL = "法定代表人（签字）"
@@ -185,3 +188,22 @@ def same(got: Any, expected: Any) -> bool:
     """Whether a value came back: as the bundle compares a PDF with its Word file, so spacing between
     Chinese and Latin text, line breaks and full- or half-width brackets do not count."""
     return normalise(got) == normalise(expected)
+
+
+#: Values of the 申报书's cover that recognition reads but reports uncertain: beside ``&`` it guesses the
+#: spacing (``extractor.recognition``).
+UNSURE = {
+    "cover.platform_name": "工业测量&测试公共服务平台",
+    "cover.recommender": "江苏省工业和信息化厅 & 科技厅",
+}
+
+
+def unsure_cover() -> bytes:
+    """A one-page scan: the 申报书's cover with the ``UNSURE`` values, printed by LibreOffice and scanned
+    (the smallest scan with uncertain values: parse it with ``form="annex1"``, a cover alone is no form)."""
+    record = read_example("annex1.json")
+    for path, value in UNSURE.items():
+        section, key = path.split(".")
+        record[section][key] = value
+    loaded = load_record(record)
+    return scan(fill(loaded.form, loaded.record, "pdf"), pages=[1])

@@ -9,7 +9,7 @@ import io
 import pypdfium2 as pdfium
 import pytest
 
-from extractor import ParseResult, parse_bytes
+from extractor import ParseResult, parse_bytes, read_document
 from extractor.errors import UnsupportedFile
 from extractor.pdf import read_pdf
 from extractor.scan import read_scan, render
@@ -75,9 +75,12 @@ def test_recognised_values_say_so_in_their_provenance(scanned):
     where = result.provenance["applicant.uscc"]
     assert where["source"] == "ocr" and 0 < where["confidence"] <= 1
     assert where["file"] == "annex1-盖章扫描件.pdf" and where["page"] is not None
+    x0, top, x1, bottom = where["bbox"]  # the cell on its page, in points: A4 is 595 × 842
+    assert 0 <= x0 < x1 <= 595 and 0 <= top < bottom <= 842 and bottom - top < 100
     values = leaves(result.to_dict()["record"])
     read = [w for path, w in result.provenance.items() if values.get(path) not in (None, "", [])]
     assert read and all(w["source"] == "ocr" for w in read)  # an empty cell has no text to be sure of
+    assert all(w["page"] and len(w["bbox"]) == 4 for w in read)
 
 
 @pytest.mark.soffice
@@ -105,7 +108,9 @@ def test_a_mixed_pdf_reads_text_pages_as_text_and_recognises_its_image_pages():
     mixed.save(out)
     data = out.getvalue()
     assert sniff(data, "mixed.pdf") == "pdf"
-    doc = read_pdf(data, "mixed.pdf")
+    told: list[tuple[int, int]] = []
+    doc = read_pdf(data, "mixed.pdf", progress=lambda n, total: told.append((n, total)))
+    assert told == [(1, 1)]  # the one page recognised
     assert [(b.text, b.page, b.confidence is not None) for b in doc.paragraphs()] == [
         ("The first page", 1, False),
         ("The second page of the quarterly sales report", 2, True),
@@ -116,7 +121,9 @@ def test_a_mixed_pdf_reads_text_pages_as_text_and_recognises_its_image_pages():
 def test_an_image_only_pdf_that_is_no_form_is_still_not_one_and_its_blank_page_no_error():
     data = scan(pdf_pages(["text:Quarterly sales figures 2025", "text: "]), dpi=150)
     assert sniff(data, "sales.pdf") == "scan"
-    doc = read_scan(data, "sales.pdf")
+    told: list[tuple[int, int]] = []
+    doc = read_document(data, "sales.pdf", progress=lambda n, total: told.append((n, total)))
+    assert told == [(1, 2), (2, 2)]
     assert doc.pages == 2 and "Quarterly" in " ".join(doc.texts())
     with pytest.raises(UnsupportedFile, match="sales.pdf.*不是"):
         parse_bytes(data, "sales.pdf")
@@ -125,7 +132,11 @@ def test_an_image_only_pdf_that_is_no_form_is_still_not_one_and_its_blank_page_n
 def test_pages_after_the_recognised_ones_are_listed_not_read():
     pages = [f"text:The {n} page of the quarterly sales report" for n in ("first", "second", "third")]
     data = scan(pdf_pages(pages), dpi=150)
-    doc = read_scan(data, "long.pdf", Limits(max_ocr_pages=1))
+    told: list[tuple[int, int]] = []
+    doc = read_scan(
+        data, "long.pdf", Limits(max_ocr_pages=1), progress=lambda n, total: told.append((n, total))
+    )
+    assert told == [(1, 1)]  # progress counts the pages recognised, not the file's
     assert doc.pages == 3 and "first page" in " ".join(doc.texts())
     assert "second" not in " ".join(doc.texts())
     (problem,) = doc.problems

@@ -215,6 +215,7 @@ def test_pages_load_nothing_from_other_hosts(client, path):
         "bundles.js",
         "favicon.svg",
         "fill.js",
+        "parse.js",
         "site.css",
         "site.js",
     ]
