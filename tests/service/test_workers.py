@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -88,9 +89,17 @@ def alive(pid: int) -> bool:
 
 
 def files(settings: Settings, job_id: str) -> list[tuple[int, str | None, str | None]]:
-    """``(index, task, worker)`` of each file of the job."""
+    """``(index, task, worker)`` of each file of the job.
+
+    Read while a worker is frozen, perhaps inside a write: the store's SQLite transactions all begin
+    IMMEDIATE (the write lock), so on SQLite this reads through a plain read-only connection instead."""
+    engine = jobs.store_for(settings).engine
+    if engine.dialect.name == "sqlite":
+        sql = "SELECT idx, task, worker FROM bundle_files WHERE job_id = ? ORDER BY idx"
+        with closing(sqlite3.connect(f"file:{engine.url.database}?mode=ro", uri=True)) as db:
+            return [tuple(row) for row in db.execute(sql, (job_id,))]
     f = files_table.c
-    with jobs.store_for(settings).engine.connect() as db:
+    with engine.connect() as db:
         query = select(f.idx, f.task, f.worker).where(f.job_id == job_id).order_by(f.idx)
         return [tuple(row) for row in db.execute(query)]
 
