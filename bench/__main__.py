@@ -16,6 +16,7 @@ only prints). Timing is the benchmark's business: the test suite asserts no timi
 from __future__ import annotations
 
 import argparse
+import importlib
 import io
 import json
 import os
@@ -212,18 +213,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_write:
         readme = write_section(SECTION, text)
         print(f"\n(written to {readme.relative_to(ROOT)})")
-    from bench.bundle import main as bundle_benchmark  # issue 6: its own section of bench/README.md
-
-    bundle_benchmark(["--no-write"] if args.no_write else [])
-    from bench.annual import main as annual_benchmark  # issue 18: its own section too
-
-    annual_benchmark(["--no-write"] if args.no_write else [])
-    from bench.office import main as office_benchmark  # issue 17: PDF fill on the warm pool vs cold soffice
-
-    office_benchmark(["--no-write"] if args.no_write else [])
-    from bench.cli import main as cli_benchmark  # issue 17.7: the command line's start, as processes
-
-    cli_benchmark(["--no-write"] if args.no_write else [])
+    # The other benchmarks, each writing its own section of bench/README.md: bundles (issue 6), annual
+    # bundles (issue 18), PDF fill on the warm LibreOffice pool (issue 17), the command line's start (17.7).
+    for name in ("bundle", "annual", "office", "cli"):
+        importlib.import_module(f"bench.{name}").main(["--no-write"] if args.no_write else [])
     return 0
 
 
