@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from extractor._zip import check_zip_directory
 from extractor.errors import UnreadableFile, UnsupportedFile
@@ -28,6 +28,9 @@ from forms.labels import detect_form
 from forms.model import FormDef
 from forms.problems import Problem, Severity
 from forms.records import Record, dump_record
+
+if TYPE_CHECKING:
+    from extractor.scan import PageSource
 
 __all__ = [
     "Limits",
@@ -83,11 +86,15 @@ class ParseResult:
 
 
 def read_document(
-    data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None
+    data: bytes,
+    filename: str,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+    page_source: PageSource | None = None,
 ) -> SourceDoc:
     """The intermediate model of a file's bytes, read by the reader its format (``extractor.formats``,
     told from the bytes, not the name) registers; a PDF's reader tells ``progress`` the pages it
-    recognises."""
+    recognises and has ``page_source`` recognise them (``extractor.scan.PageSource``)."""
     if len(data) > limits.max_file_bytes:
         raise _too_large(filename, len(data), limits)
     if data[:4] in ZIP_MAGICS:
@@ -98,8 +105,8 @@ def read_document(
 
         return read_legacy(data, filename, fmt, limits)
     reader = fmt.load_reader()
-    if progress is not None and fmt.printed:  # the PDF readers (read_pdf, read_scan) take it
-        return reader(data, filename, limits, progress=progress)  # type: ignore[call-arg]
+    if fmt.printed and (progress is not None or page_source is not None):  # read_pdf and read_scan take them
+        return reader(data, filename, limits, progress=progress, page_source=page_source)  # type: ignore[call-arg]
     return reader(data, filename, limits)
 
 
@@ -110,12 +117,14 @@ def parse_bytes(
     form: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
+    page_source: PageSource | None = None,
 ) -> ParseResult:
     """Parse a filled form given as bytes (``filename`` names it in messages and provenance; ``progress``
-    is told the pages a scan's recognition begins, see ``extractor.settings.Progress``). The checks are not
-    run here: reading a file is this package's one job (``service.workflows.parse`` runs them)."""
+    is told the pages a scan's recognition begins, see ``extractor.settings.Progress``; ``page_source``
+    recognises them, see ``extractor.scan.PageSource``). The checks are not run here: reading a file is
+    this package's one job (``service.workflows.parse`` runs them)."""
     fd = get_form(form) if form else None
-    doc = read_document(data, filename, limits, progress)
+    doc = read_document(data, filename, limits, progress, page_source)
     hints: list[Problem] = []
     if fd is not None:  # the form chosen by hand: say so when the file looks like the other one
         found = detect_form(doc.texts(60)) or detect_form(doc.texts(600))

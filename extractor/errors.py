@@ -25,3 +25,13 @@ class UnreadableFile(FormsError):
         self.reason = reason
         self.english = english  # for logs and integrators; people read the Chinese message only
         super().__init__(f"{file}：{reason}")
+
+
+class PagesPending(Exception):  # noqa: N818  (not an error: the read is to be done again later)
+    """Raised by a page source (``extractor.scan.PageSource``) whose pages are being recognised elsewhere,
+    by the task queue's workers: the read stops, and is done again once ``pages`` are ready. The readers
+    let it through; it is not a ``FormsError``, so nothing takes it for a bad file."""
+
+    def __init__(self, pages: list[int]) -> None:
+        self.pages = pages
+        super().__init__(f"pages {pages} are being recognised")

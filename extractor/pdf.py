@@ -29,7 +29,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage, LTLine, LTRect
@@ -54,6 +54,9 @@ from extractor.settings import DEFAULT_LIMITS, Deadline, Limits, Progress
 from extractor.text import is_cjk, join_wrapped
 from forms.problems import Problem, Severity
 from forms.spacing import space_is_insignificant
+
+if TYPE_CHECKING:
+    from extractor.scan import PageSource
 
 #: Positions closer than this (points) are the same ruling line.
 SNAP = 1.5
@@ -611,10 +614,16 @@ def _unreadable(name: str, exc: Exception, page: int | None = None) -> Unreadabl
 
 
 def read_pdf(
-    data: bytes, name: str, limits: Limits = DEFAULT_LIMITS, *, progress: Progress | None = None
+    data: bytes,
+    name: str,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    progress: Progress | None = None,
+    page_source: PageSource | None = None,
 ) -> SourceDoc:
     """Read a PDF (bytes; ``name`` names it in messages) into a ``SourceDoc``; ``progress(n, N)`` is told
-    as the n-th of its N image pages to recognise begins."""
+    as the n-th of its N image pages to recognise begins; ``page_source`` recognises them
+    (``extractor.scan``)."""
     problems: list[Problem] = []
     scanned: list[int] = []
     undecodable: list[int] = []
@@ -685,7 +694,7 @@ def read_pdf(
     if ocr:  # image pages (a mixed PDF, a scan not told by its bytes) are recognised (``extractor.scan``)
         from extractor.scan import recognise_pages
 
-        found_on = recognise_pages(data, name, scanned, limits, progress)
+        found_on = recognise_pages(data, name, scanned, limits, progress, page_source)
         items += found_on
         scanned = [n for n in scanned if n not in {page for page, _, _ in found_on}]
     if scanned:

@@ -7,13 +7,18 @@ kept as seals), its table ruling lines found with OpenCV and its text recognised
 Text boxes and ruling lines are then handed, in PDF points, to the same table finder and cell assembly
 as a text PDF's characters and lines (``extractor.pdf``): the mapper sees the same intermediate, each
 cell and line carrying the recognition confidence of its weakest text box.
+
+Recognising a page (``recognise_page``) is the unit of work, and it opens the PDF itself, so any process
+can do it. Which process does is the caller's choice, given as a ``PageSource``: by default the pages are
+recognised one after the other here (``in_turn``); the service spreads them over processes or over its
+task queue's workers. This package runs no pools of its own.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -24,7 +29,7 @@ import numpy as np
 import pypdfium2 as pdfium
 
 from extractor import checkboxes
-from extractor.errors import UnreadableFile
+from extractor.errors import PagesPending, UnreadableFile
 from extractor.model import Paragraph, SourceDoc
 from extractor.ocr import TextBox, recognise
 from extractor.pdf import (
@@ -54,6 +59,8 @@ MAX_SKEW = 5.0
 H_LINE_FRACTION = 1 / 30
 V_LINE_FRACTION = 1 / 60
 
+__all__ = ["PageSource", "PagesPending", "ScannedPage", "in_turn", "read_scan", "recognise_page"]
+
 
 def is_scan(data: bytes) -> bool:
     """Whether a PDF is plainly a scan, told from its bytes without interpreting a page: it draws images
@@ -64,18 +71,24 @@ def is_scan(data: bytes) -> bool:
 
 
 def read_scan(
-    data: bytes, name: str, limits: Limits = DEFAULT_LIMITS, *, progress: Progress | None = None
+    data: bytes,
+    name: str,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    progress: Progress | None = None,
+    page_source: PageSource | None = None,
 ) -> SourceDoc:
     """Read a scanned PDF (bytes; ``name`` names it in messages) into a ``SourceDoc`` of kind ``scan``;
-    ``progress(n, N)`` is told as the n-th of the N pages recognised begins."""
+    ``progress(n, N)`` is told as the n-th of the N pages recognised begins; ``page_source`` recognises them
+    (``in_turn`` when None)."""
     problems: list[Problem] = []
     with _opened(data, name) as document:
         total = len(document)
-        recognised = min(total, limits.max_pages, limits.max_ocr_pages)
-        if total > recognised:
-            params = {"total": total, "limit": recognised}
-            problems.append(Problem("pages_not_recognised", Severity.WARN, params=params))
-        items, seals = _recognise(document, name, range(1, recognised + 1), limits, progress)
+    recognised = min(total, limits.max_pages, limits.max_ocr_pages)
+    if total > recognised:
+        params = {"total": total, "limit": recognised}
+        problems.append(Problem("pages_not_recognised", Severity.WARN, params=params))
+    items, seals = _recognise(data, name, range(1, recognised + 1), limits, progress, page_source)
     if not items:
         raise UnreadableFile(
             name,
@@ -96,14 +109,14 @@ def read_scan(
 def recognise_pages(
     data: bytes,
     name: str,
-    pages: list[int],
+    numbers: list[int],
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
+    page_source: PageSource | None = None,
 ) -> list[tuple[int, float, Paragraph | _PageTable]]:
-    """The blocks (with page and top) of the image pages ``pages`` (1-based) of a text PDF, recognised as
-    a scan's are: a mixed PDF's text pages are read as text, its scanned pages by recognition."""
-    with _opened(data, name) as document:
-        return _recognise(document, name, pages[: limits.max_ocr_pages], limits, progress)[0]
+    """The blocks (with page and top) of the image pages ``numbers`` (1-based) of a text PDF, recognised
+    as a scan's are: a mixed PDF's text pages are read as text, its scanned pages by recognition."""
+    return _recognise(data, name, numbers[: limits.max_ocr_pages], limits, progress, page_source)[0]
 
 
 @contextmanager
@@ -118,30 +131,60 @@ def _opened(data: bytes, name: str) -> Iterator[pdfium.PdfDocument]:
         document.close()
 
 
+def recognise_page(data: bytes, name: str, number: int, limits: Limits = DEFAULT_LIMITS) -> ScannedPage:
+    """Page ``number`` (1-based) of the PDF ``data`` rendered and recognised: the unit of work, which any
+    process can do (it opens the PDF itself)."""
+    with _opened(data, name) as document:
+        return _read_page(document, name, number, limits)
+
+
+def in_turn(data: bytes, name: str, numbers: Sequence[int], limits: Limits) -> Iterator[ScannedPage]:
+    """The pages ``numbers`` recognised one after the other in this process, as they are asked for (the
+    default ``PageSource``): one page image held at a time."""
+    with _opened(data, name) as document:
+        for number in numbers:
+            yield _read_page(document, name, number, limits)
+
+
+def _read_page(document: pdfium.PdfDocument, name: str, number: int, limits: Limits) -> ScannedPage:
+    try:
+        image, scale = render(document[number - 1], limits)
+    except pdfium.PdfiumError as exc:
+        reason = f"PDF 第 {number} 页已损坏，无法读取（{exc}）"
+        raise UnreadableFile(name, reason, english="corrupt PDF") from None
+    return read_image(image, scale, number)
+
+
 def _recognise(
-    document: pdfium.PdfDocument,
+    data: bytes,
     name: str,
-    pages: Sequence[int],
+    numbers: Sequence[int],
     limits: Limits,
-    progress: Progress | None = None,
+    progress: Progress | None,
+    page_source: PageSource | None,
 ) -> tuple[list[tuple[int, float, Paragraph | _PageTable]], list[Seal]]:
-    """The blocks and seals of ``pages`` (1-based), within ``limits.ocr_timeout``."""
+    """The blocks and seals of the pages ``numbers`` (1-based), recognised by ``page_source``, within
+    ``limits.ocr_timeout``."""
     deadline = Deadline(limits, limits.ocr_timeout)
     items: list[tuple[int, float, Paragraph | _PageTable]] = []
     seals: list[Seal] = []
-    for done, number in enumerate(pages, start=1):
-        if deadline.passed():
-            raise UnreadableFile(name, f"PDF 第 {number} 页{deadline.reason}", english="parse timeout")
-        if progress is not None:
-            progress(done, len(pages))
-        image, scale = render(document[number - 1], limits)
-        page = read_image(image, scale, number)
-        del image  # one page image held at a time
-        seals.extend(page.seals)
-        try:
-            items.extend(page.blocks(limits))
-        except _Refused as exc:
-            raise UnreadableFile(name, f"PDF 第 {number} 页{exc.reason}", english=exc.english) from None
+    recognised = (page_source or in_turn)(data, name, numbers, limits)
+    try:
+        for done, number in enumerate(numbers, start=1):
+            if deadline.passed():
+                raise UnreadableFile(name, f"PDF 第 {number} 页{deadline.reason}", english="parse timeout")
+            if progress is not None:
+                progress(done, len(numbers))
+            page = next(recognised)
+            seals.extend(page.seals)
+            try:
+                items.extend(page.blocks(limits))
+            except _Refused as exc:
+                raise UnreadableFile(name, f"PDF 第 {number} 页{exc.reason}", english=exc.english) from None
+    finally:
+        close = getattr(recognised, "close", None)
+        if close is not None:  # a generator: its PDF closed, a pool's waiting pages given up
+            close()
     return items, seals
 
 
@@ -154,6 +197,17 @@ class ScannedPage:
     chars: list[dict[str, Any]]
     edges: list[dict[str, Any]]
     seals: list[Seal]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The page as JSON-ready data (what the task queue's workers store between a page's task and the
+        file's)."""
+        seals = [{"page": s.page, "bbox": list(s.bbox), "near": s.near} for s in self.seals]
+        return {"number": self.number, "chars": self.chars, "edges": self.edges, "seals": seals}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScannedPage:
+        seals = [Seal(s["page"], tuple(s["bbox"]), s["near"]) for s in data["seals"]]
+        return cls(data["number"], data["chars"], data["edges"], seals)
 
     def blocks(self, limits: Limits) -> list[tuple[int, float, Paragraph | _PageTable]]:
         """The page's tables and lines outside them, with their tops, each knowing its confidence."""
@@ -186,6 +240,12 @@ class ScannedPage:
             )
             out.append((self.number, line.top, paragraph))
         return out
+
+
+#: How a PDF's pages are recognised: given its bytes, its name (for messages), the page numbers (1-based)
+#: and the limits, each page's ``ScannedPage`` in that order, as they are asked for. A source that has the
+#: pages recognised elsewhere (by the task queue's workers) raises ``PagesPending`` with those not ready.
+PageSource = Callable[[bytes, str, Sequence[int], Limits], Iterator[ScannedPage]]
 
 
 def _weakest(chars: list[dict[str, Any]]) -> float | None:

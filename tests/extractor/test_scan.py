@@ -5,14 +5,15 @@ parsed once per session and the tests run on one worker."""
 from __future__ import annotations
 
 import io
+import json
 
 import pypdfium2 as pdfium
 import pytest
 
 from extractor import ParseResult, parse_bytes, read_document
-from extractor.errors import UnsupportedFile
+from extractor.errors import PagesPending, UnsupportedFile
 from extractor.pdf import read_pdf
-from extractor.scan import read_scan, render
+from extractor.scan import ScannedPage, read_scan, recognise_page, render
 from extractor.settings import Limits
 from extractor.sniff import sniff
 from forms.records import dump_record, load_record
@@ -127,6 +128,38 @@ def test_an_image_only_pdf_that_is_no_form_is_still_not_one_and_its_blank_page_n
     assert doc.pages == 2 and "Quarterly" in " ".join(doc.texts())
     with pytest.raises(UnsupportedFile, match="sales.pdf.*不是"):
         parse_bytes(data, "sales.pdf")
+
+
+def test_the_caller_chooses_where_pages_are_recognised_and_the_reader_takes_them_in_order():
+    """A page source may recognise the pages anywhere, in any order (here: last first, each carried as
+    JSON as the task queue's workers store it): the document is the one read in turn."""
+    data = scan(pdf_pages(["text:Quarterly sales figures 2025", "text:Second quarter results"]), dpi=150)
+    asked: list[list[int]] = []
+
+    def elsewhere(data, name, numbers, limits):
+        asked.append(list(numbers))
+        done = {n: json.dumps(recognise_page(data, name, n, limits).to_dict()) for n in reversed(numbers)}
+        for n in numbers:
+            yield ScannedPage.from_dict(json.loads(done[n]))
+
+    told: list[tuple[int, int]] = []
+    doc = read_document(
+        data, "sales.pdf", progress=lambda n, total: told.append((n, total)), page_source=elsewhere
+    )
+    assert asked == [[1, 2]] and told == [(1, 2), (2, 2)]
+    assert doc == read_document(data, "sales.pdf")
+
+
+def test_pages_recognised_elsewhere_and_not_ready_stop_the_read_untouched():
+    data = scan(pdf_pages(["text:Quarterly sales figures 2025"]), dpi=150)
+
+    def not_ready(data, name, numbers, limits):
+        raise PagesPending(list(numbers))
+        yield  # a generator, as page sources are
+
+    with pytest.raises(PagesPending) as caught:
+        parse_bytes(data, "sales.pdf", page_source=not_ready)
+    assert caught.value.pages == [1]
 
 
 def test_pages_after_the_recognised_ones_are_listed_not_read():
