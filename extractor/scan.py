@@ -221,7 +221,7 @@ GLANCE_DPI = 100
 def _closing_labels() -> frozenset[str]:
     """The labels of each form's last field, folded (annex1: 证明材料目录; annex2: the authority's
     opinion)."""
-    labels = set()
+    labels: set[str] = set()
     for fd in FORMS.values():
         *_, (_, last) = fd.iter_fields()
         labels.update(fold_label(label) for label in last.labels)
