@@ -2,12 +2,13 @@
 (on several machines) recognise one file's pages at once; recognition is seconds a page, everything else
 about a file a fraction of a second.
 
-The file's task reads it with a ``StoredPages`` source (``extractor.scan.PageSource``). The first time, the
-pages it must recognise are not stored yet: the source writes down which it wants and raises
-``PagesPending``, and the queue makes one page task of each. Each page task recognises its page
-(``recognise_stored``) and stores it as JSON beside the file; the task that finds every wanted page stored
-has the file read again, this time from the stored pages. A file with only one page to recognise is done
-in its own task, as it would be anyway.
+The file's task reads it with a ``StoredPages`` source (``extractor.scan.PageSource``), which gives the
+reader the stored pages in order. At the first page not stored it writes down the next pages wanted (up to
+``PAGES_PER_ROUND``) and raises ``PagesPending``, and the queue makes one page task of each. Each page task
+recognises its page (``recognise_stored``) and stores it as JSON beside the file; the task that finds every
+wanted page stored has the file read again, from the stored pages, up to the next round. Rounds, rather
+than every page at once, because the reader stops where the form ends: the applicant's attachments after
+it are listed, not recognised. A round of one page is done in the file's own task.
 
 The stored pages are what ``ScannedPage.to_dict`` gives; a page that could not be read is stored as the
 reason, and reading the file then says it as a reader would have.
@@ -30,7 +31,9 @@ if TYPE_CHECKING:  # extractor.scan (OpenCV, the recognition engine) is loaded b
 
 log = logging.getLogger(__name__)
 
-#: A file with at most this many pages to recognise has them recognised in its own task.
+#: Pages asked for at once: enough for several workers, few enough that little is recognised past the form.
+PAGES_PER_ROUND = 6
+#: A round of at most this many pages is recognised in the file's own task.
 INLINE_PAGES = 1
 WANTED = "wanted.json"
 
@@ -49,18 +52,20 @@ class StoredPages:
     def __call__(
         self, data: bytes, name: str, numbers: Sequence[int], limits: Limits
     ) -> Iterator[ScannedPage]:
-        from extractor.scan import ScannedPage, in_turn  # noqa: PLC0415
+        from extractor.scan import ScannedPage, recognise_page  # noqa: PLC0415
 
-        missing = [n for n in numbers if not _page_path(self.folder, n).exists()]
-        if missing and len(numbers) <= INLINE_PAGES:
-            yield from in_turn(data, name, numbers, limits)
-            return
-        if missing:
-            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            _write(self.folder / WANTED, json.dumps(list(numbers)).encode())
-            raise PagesPending(missing)
-        for number in numbers:
-            stored = json.loads(_page_path(self.folder, number).read_text(encoding="utf-8"))
+        for at, number in enumerate(numbers):
+            path = _page_path(self.folder, number)
+            if not path.exists():
+                ahead = numbers[at : at + PAGES_PER_ROUND]
+                wanted = [n for n in ahead if not _page_path(self.folder, n).exists()]
+                if len(wanted) > INLINE_PAGES:
+                    self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+                    _write(self.folder / WANTED, json.dumps(wanted).encode())
+                    raise PagesPending(wanted)
+                yield recognise_page(data, name, number, limits)
+                continue
+            stored = json.loads(path.read_text(encoding="utf-8"))
             if "error" in stored:
                 raise UnreadableFile(name, stored["error"], english=stored.get("english", ""))
             if "failed" in stored:

@@ -15,7 +15,7 @@ from extractor.settings import Limits
 from forms.records import load_record
 from service import jobs
 from service.bundles.files import parse_entry
-from service.bundles.pages import StoredPages, recognise_stored
+from service.bundles.pages import PAGES_PER_ROUND, StoredPages, recognise_stored
 from service.jobs import FileRead, get_job, prepare_job, read_job_file, read_job_page, submit_bundle
 from service.jobstore import JobStore
 from service.queue import EmbeddedConsumer, queue_for
@@ -88,6 +88,21 @@ def test_the_queue_runs_one_task_per_page_and_reads_the_file_again_from_them(tmp
     assert get_job(settings, job.id).status == "done"
     assert read.status == "not_form" and "不是" in read.reason  # all three pages read: no form in them
     assert not Path(job.input_path).parent.exists()  # the stored pages go with the job's files
+
+
+def test_a_long_scan_is_asked_for_in_rounds_and_a_last_lone_page_is_read_in_the_file_task(tmp_path):
+    pages = [f"text:Page {n} of the quarterly sales report" for n in range(1, PAGES_PER_ROUND + 2)]
+    data = scan(pdf_pages(pages), dpi=150)
+    settings = settings_for(tmp_path)
+    job = submit_bundle(settings, make_zip([("单位01/sales.pdf", data)]), "b.zip")
+    prepare_job(settings, job.id)
+    first = read_job_file(settings, job.id, 0, "w1")
+    assert first == FileRead(pages=tuple(range(1, PAGES_PER_ROUND + 1)))
+    assert [read_job_page(settings, job.id, 0, n) for n in first.pages][-1] is True
+    assert read_job_file(settings, job.id, 0, "w1") == FileRead(last=True)  # the last page read here
+    (outcome,) = jobs.store_for(settings).outcomes(job.id)
+    assert outcome.status == "not_form"
+    assert outcome == parse_entry(0, outcome.name, outcome.folder, data)
 
 
 def test_a_lost_page_task_costs_only_the_pages_not_stored(tmp_path):
