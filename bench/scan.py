@@ -99,8 +99,8 @@ def main() -> None:
             f" {pages / appended:.2f} | |",
             "",
             f"Pages over the page pool ({processes} processes, `service.workflows.page_pool`, as the parse"
-            f" page and `POST /parse` do): {pooled:.1f} s wall, {pages / pooled:.2f} pages per second, against"
-            f" {ours:.1f} CPU s in one process. Peak memory of the one process: {peak_mb:.0f} MB.",
+            f" page and `POST /parse` do): {pooled:.1f} s wall, {pages / pooled:.2f} pages per second,"
+            f" against {ours:.1f} CPU s in one process. Peak memory of the one process: {peak_mb:.0f} MB.",
         ]
     )
     print(text)
