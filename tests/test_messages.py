@@ -28,7 +28,7 @@ from forms.records import load_record
 from templates.render import fill
 from tests.conftest import read_example
 from tests.extractor.pdfs import pdf_pages
-from tests.extractor.scans import scan
+from tests.extractor.scans import attachment_pages, closing_pages, joined, scan
 from tests.extractor.test_mapper import cell, doc, table
 from tests.forms.test_normalize import PROBLEM_SAMPLES
 
@@ -69,10 +69,15 @@ def _from_mapper() -> list[Problem]:
 
 
 def _from_recognition() -> list[Problem]:
-    """A scan's pages past the recognised ones (one page really recognised), and a value read unsurely."""
+    """A scan's pages past the recognised ones (one page really recognised), attachments after a form's
+    last page, and a value read unsurely."""
     pages = [f"text:The {n} page of the quarterly sales report" for n in ("first", "second")]
     scanned = scan(pdf_pages(pages), dpi=150)
     listed = read_scan(scanned, "s.pdf", Limits(max_ocr_pages=1)).problems
+    annex1 = load_record(read_example("annex1.json"))
+    printed = fill(annex1.form, annex1.record, "pdf")
+    last_page = scan(printed, pages=closing_pages(printed)[:1], dpi=150)
+    listed += read_scan(joined(last_page, attachment_pages()), "s.pdf").problems
     name = replace(cell("甲中心", 0, 1), confidence=0.5)
     source = SourceDoc(
         file="s.pdf",

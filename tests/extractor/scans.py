@@ -236,3 +236,11 @@ def attachment_pages() -> bytes:
     page.save(table, "PDF", resolution=dpi)
     text = pdf_pages(["text:Business licence of the applicant"])
     return scan(joined(text, table.getvalue()), dpi=dpi, skew=-0.5)
+
+
+def closing_pages(pdf: bytes) -> list[int]:
+    """The pages of a printed annex1 from the one with 证明材料目录 (its last field) to the end."""
+    document = pdfium.PdfDocument(pdf)
+    texts = [page.get_textpage().get_text_range() for page in document]
+    first = next(n for n, text in enumerate(texts, start=1) if "证明材料目录" in text)
+    return list(range(first, len(texts) + 1))

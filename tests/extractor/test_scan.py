@@ -22,6 +22,7 @@ from tests.conftest import read_example
 from tests.extractor.pdfs import pdf_pages
 from tests.extractor.scans import (
     attachment_pages,
+    closing_pages,
     joined,
     leaves,
     same,
@@ -168,14 +169,6 @@ def test_pages_recognised_elsewhere_and_not_ready_stop_the_read_untouched():
     with pytest.raises(PagesPending) as caught:
         parse_bytes(data, "sales.pdf", page_source=not_ready)
     assert caught.value.pages == [1]
-
-
-def closing_pages(pdf: bytes) -> list[int]:
-    """The pages of a printed annex1 from the one with 证明材料目录 (its last field) to the end."""
-    document = pdfium.PdfDocument(pdf)
-    texts = [page.get_textpage().get_text_range() for page in document]
-    first = next(n for n, text in enumerate(texts, start=1) if "证明材料目录" in text)
-    return list(range(first, len(texts) + 1))
 
 
 @pytest.mark.soffice
