@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 
 import openpyxl
+import pytest
 
 from extractor import parse_bytes
 from extractor.mapper import map_document
@@ -109,6 +110,7 @@ def _from_readers() -> list[Problem]:
     return [*pdf.problems, *xlsx.problems, *chosen_wrongly.problems]
 
 
+@pytest.mark.soffice  # annex1 printed to PDF, for the attachments after its last page
 def test_every_message_template_is_filled_by_its_producers():
     problems = [
         *_from_normalisers(),
