@@ -39,6 +39,7 @@ from huey.consumer import Consumer
 from extractor.settings import SettingsError
 from service import jobs
 from service.database import private_file
+from service.memory import return_large_blocks
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -174,6 +175,7 @@ def consumer(settings: Settings, processes: int, *, threads: bool = False) -> Co
     SIGTERM, whose processes die with it; or ``processes`` threads of this process (no signals taken)."""
     if not threads:
         os.register_at_fork(after_in_child=_die_with_parent)
+        return_large_blocks()  # the worker processes forked from here recognise scanned pages
     return (_HostsSignals if threads else Consumer)(
         queue_for(settings).huey,
         workers=processes,

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from extractor.errors import UnreadableFile
 from extractor.settings import Limits
 from service.bundles.pool import exit_with_parent
+from service.memory import return_large_blocks
 
 if TYPE_CHECKING:
     from extractor.scan import ScannedPage
@@ -90,7 +91,7 @@ class PagePool:
                 self._executor = ProcessPoolExecutor(
                     max_workers=self.processes,
                     mp_context=context,
-                    initializer=exit_with_parent,
+                    initializer=_start_worker,
                     max_tasks_per_child=PAGES_PER_PROCESS,
                 )
             return self._executor
@@ -100,6 +101,11 @@ class PagePool:
             if self._executor is broken:
                 self._executor = None
         broken.shutdown(wait=False, cancel_futures=True)
+
+
+def _start_worker() -> None:
+    exit_with_parent()
+    return_large_blocks()
 
 
 _pools: dict[tuple[int, int], PagePool] = {}
