@@ -85,10 +85,14 @@ def read_scan(
     with _opened(data, name) as document:
         total = len(document)
     recognised = min(total, limits.max_pages, limits.max_ocr_pages)
-    if total > recognised:
+    found = _recognise(data, name, range(1, recognised + 1), limits, progress, page_source)
+    items, seals = found.items, found.seals
+    if found.form_ends is not None and found.form_ends < total:  # the rest are the applicant's attachments
+        params = {"pages": _page_span(found.form_ends + 1, total), "count": total - found.form_ends}
+        problems.append(Problem("attachment_pages", Severity.WARN, params=params))
+    elif total > recognised:
         params = {"total": total, "limit": recognised}
         problems.append(Problem("pages_not_recognised", Severity.WARN, params=params))
-    items, seals = _recognise(data, name, range(1, recognised + 1), limits, progress, page_source)
     if not items:
         raise UnreadableFile(
             name,
@@ -116,7 +120,7 @@ def recognise_pages(
 ) -> list[tuple[int, float, Paragraph | _PageTable]]:
     """The blocks (with page and top) of the image pages ``numbers`` (1-based) of a text PDF, recognised
     as a scan's are: a mixed PDF's text pages are read as text, its scanned pages by recognition."""
-    return _recognise(data, name, numbers[: limits.max_ocr_pages], limits, progress, page_source)[0]
+    return _recognise(data, name, numbers[: limits.max_ocr_pages], limits, progress, page_source).items
 
 
 @contextmanager
@@ -155,6 +159,16 @@ def _read_page(document: pdfium.PdfDocument, name: str, number: int, limits: Lim
     return read_image(image, scale, number)
 
 
+@dataclass
+class _Recognised:
+    """What ``_recognise`` found: the blocks (with page and top), the seals, and the page the form ended
+    on when a form's last field was found (None: not found, every page was recognised)."""
+
+    items: list[tuple[int, float, Paragraph | _PageTable]]
+    seals: list[Seal]
+    form_ends: int | None = None
+
+
 def _recognise(
     data: bytes,
     name: str,
@@ -162,30 +176,84 @@ def _recognise(
     limits: Limits,
     progress: Progress | None,
     page_source: PageSource | None,
-) -> tuple[list[tuple[int, float, Paragraph | _PageTable]], list[Seal]]:
+) -> _Recognised:
     """The blocks and seals of the pages ``numbers`` (1-based), recognised by ``page_source``, within
-    ``limits.ocr_timeout``."""
+    ``limits.ocr_timeout``. Once a page holds a form's last field, the pages after it are attachments
+    (a licence, an audit report …) and are not recognised — but for pages its last table runs on to, told
+    by their ruling lines in a small rendering."""
     deadline = Deadline(limits, limits.ocr_timeout)
-    items: list[tuple[int, float, Paragraph | _PageTable]] = []
-    seals: list[Seal] = []
+    found = _Recognised([], [])
     recognised = (page_source or in_turn)(data, name, numbers, limits)
+    columns: list[float] | None = None  # the column lines of the form's last table, once found
     try:
         for done, number in enumerate(numbers, start=1):
             if deadline.passed():
                 raise UnreadableFile(name, f"PDF 第 {number} 页{deadline.reason}", english="parse timeout")
+            if columns is not None and not _continues(data, number, columns, limits):
+                found.form_ends = number - 1
+                break
             if progress is not None:
                 progress(done, len(numbers))
             page = next(recognised)
-            seals.extend(page.seals)
+            found.seals.extend(page.seals)
             try:
-                items.extend(page.blocks(limits))
+                blocks = page.blocks(limits)
             except _Refused as exc:
                 raise UnreadableFile(name, f"PDF 第 {number} 页{exc.reason}", english=exc.english) from None
+            found.items.extend(blocks)
+            if columns is None:
+                columns = _closing_columns([block for _, _, block in blocks])
     finally:
         close = getattr(recognised, "close", None)
         if close is not None:  # a generator: its PDF closed, a pool's waiting pages given up
             close()
-    return items, seals
+    return found
+
+
+#: How far apart (points) a column line of the form's last table and a line on the next page may be and
+#: still be the same column (scanned pages shift by a few millimetres in the feeder).
+COLUMN_SLACK = 10.0
+#: Resolution of the small rendering that tells whether a page continues the form's last table.
+GLANCE_DPI = 100
+
+
+@lru_cache(maxsize=1)
+def _closing_labels() -> frozenset[str]:
+    """The labels of each form's last field, folded (annex1: 证明材料目录; annex2: the authority's
+    opinion)."""
+    labels: set[str] = set()
+    for fd in FORMS.values():
+        *_, (_, last) = fd.iter_fields()
+        labels.update(fold_label(label) for label in last.labels)
+    return frozenset(labels)
+
+
+def _closing_columns(blocks: list[Paragraph | _PageTable]) -> list[float] | None:
+    """None when ``blocks`` (one page's) hold no form's last field; else the column lines of the page's
+    last table, which a page continuing it repeats (empty when the page ends with no table)."""
+    texts = [b.text for b in blocks if isinstance(b, Paragraph)]
+    texts += [c.text for b in blocks if isinstance(b, _PageTable) for c in b.cells]
+    if not any(fold_label(t) in _closing_labels() for t in texts if t):
+        return None
+    tables = [b for b in blocks if isinstance(b, _PageTable)]
+    return max(tables, key=lambda t: t.bottom).xs if tables else []
+
+
+def _continues(data: bytes, number: int, columns: list[float], limits: Limits) -> bool:
+    """Whether page ``number`` continues a table with these column lines (points): all of them but one,
+    and at least two, are drawn on it. Told from a small rendering, without recognising any text."""
+    if len(columns) < 2:
+        return False
+    with _opened(data, "") as document:
+        image, scale = render(document[number - 1], limits, GLANCE_DPI)
+    gray = straighten(image)[:, :, 2].copy()
+    drawn = [(x0 + x1) / 2 / scale for x0, top, x1, bottom in ruling_lines(gray) if bottom - top > x1 - x0]
+    matched = sum(any(abs(x - at) <= COLUMN_SLACK for at in drawn) for x in columns)
+    return matched >= max(2, len(columns) - 1)
+
+
+def _page_span(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}–{last}"
 
 
 @dataclass
@@ -287,11 +355,11 @@ def read_image(image: np.ndarray, scale: float, number: int) -> ScannedPage:
     return ScannedPage(number, chars, edges, seals)
 
 
-def render(page: pdfium.PdfPage, limits: Limits) -> tuple[np.ndarray, float]:
-    """The page as a BGR image at ``DPI`` (smaller when that would exceed ``limits.max_page_pixels``) and
+def render(page: pdfium.PdfPage, limits: Limits, dpi: int = DPI) -> tuple[np.ndarray, float]:
+    """The page as a BGR image at ``dpi`` (smaller when that would exceed ``limits.max_page_pixels``) and
     the scale used (pixels per point)."""
     width, height = page.get_size()
-    scale = min(DPI / 72, math.sqrt(limits.max_page_pixels / max(width * height, 1.0)))
+    scale = min(dpi / 72, math.sqrt(limits.max_page_pixels / max(width * height, 1.0)))
     bitmap = page.render(scale=scale, fill_color=(255, 255, 255, 255))
     return bitmap.to_numpy()[:, :, :3].copy(), scale
 

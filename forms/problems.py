@@ -76,6 +76,7 @@ MESSAGES: dict[str, str] = {
     "rows_truncated": "工作表“{sheet}”超过 {limit} 行，只读取了前 {limit} 行",
     "ocr_uncertain": "{label}：识别不确定（置信度 {confidence}），识别出的文字为“{raw}”，请对照扫描件核对",
     "pages_not_recognised": "扫描件共 {total} 页，只识别了前 {limit} 页（其后为附件，未识别）",
+    "attachment_pages": "扫描件第 {pages} 页（共 {count} 页）在表单之后，视为附件：已列出，未做文字识别",
     "formula_uncached": "工作表“{sheet}”中的公式没有计算结果（{raw}），请在 Excel/WPS 中打开并保存后再上传",
 }
 

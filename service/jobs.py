@@ -6,7 +6,8 @@ directory and records the job (``service.jobstore``); then, one task each:
 1. ``prepare_job`` lists the bundle, writes each file to read into the job's storage folder and records
    every entry (refused and skipped ones with the reason);
 2. ``read_job_file`` reads one file (any worker, on any machine that reaches the database and the storage)
-   and stores its outcome; progress is the count of files read;
+   and stores its outcome; progress is the count of files read. A scanned file's pages are first
+   recognised one task each (``read_job_page``, ``service.bundles.pages``), then the file is read again;
 3. ``assemble_job``, after the last file: units, comparisons, checks, the JSON report and the workbooks.
 
 Each step returns what the queue must do next; none of them enqueues, so they run the same from a test.
@@ -22,17 +23,18 @@ import os
 import shutil
 import time
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from extractor.bundle_zip import Bundle, BundleIssue, BundleLimits, open_bundle
-from extractor.errors import UnreadableFile
+from extractor.errors import PagesPending, UnreadableFile
 from extractor.settings import Limits
 from forms.errors import FormsError
 from service.bundles.annual import Previous, annual_from_params, annual_links, annual_params
 from service.bundles.files import FILE_STATES, FileOutcome, parse_entry
+from service.bundles.pages import StoredPages, recognise_stored
 from service.bundles.screen import assemble_report
 from service.hygiene import clean_name
 from service.jobstore import FileRow, JobRow, JobStore
@@ -310,23 +312,53 @@ def _write_private(path: Path, data: bytes) -> None:
         fh.write(data)
 
 
-def read_job_file(settings: Settings, job_id: str, idx: int, worker: str) -> bool:
-    """Read one file of a running job and store its outcome; True when it was the job's last (assemble
-    now). A file already read, or a job gone or ended, is left alone (False)."""
+@dataclass(frozen=True)
+class FileRead:
+    """What reading a job's file asks the queue to do next: assemble the job (``last``), or recognise
+    ``pages`` first, one task each, after which the file is read again."""
+
+    last: bool = False
+    pages: tuple[int, ...] = ()
+
+
+def read_job_file(settings: Settings, job_id: str, idx: int, worker: str) -> FileRead:
+    """Read one file of a running job and store its outcome. A file already read, or a job gone or ended,
+    is left alone; a scan whose pages are not all recognised yet stays running and names them."""
+    store = store_for(settings)
+    job = store.get(job_id, files=False)
+    if job is None or job.status != "running" or not job.input_path:
+        return FileRead()
+    row = store.claim_file(job_id, idx, worker)
+    if row is None:
+        return FileRead()
+    folder = Path(job.input_path).parent
+    try:
+        data = (folder / "files" / str(idx)).read_bytes()
+    except FileNotFoundError:  # the job was deleted while this file waited
+        return FileRead()
+    pages = StoredPages(folder / "pages" / str(idx))
+    try:
+        outcome = parse_entry(idx, row.entry, row.folder, data, Limits.from_env(), page_source=pages)
+    except PagesPending as pending:
+        return FileRead(pages=tuple(pending.pages))
+    return FileRead(last=store.finish_file(job_id, outcome))
+
+
+def read_job_page(settings: Settings, job_id: str, idx: int, number: int) -> bool:
+    """Recognise page ``number`` of a running job's file ``idx`` and store it; True when the file's pages
+    are all stored (read the file now). The file counts as alive while its pages are done."""
     store = store_for(settings)
     job = store.get(job_id, files=False)
     if job is None or job.status != "running" or not job.input_path:
         return False
-    row = store.claim_file(job_id, idx, worker)
-    if row is None:
-        return False
-    path = Path(job.input_path).parent / "files" / str(idx)
+    folder = Path(job.input_path).parent
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:  # the job was deleted while this file waited
+        data = (folder / "files" / str(idx)).read_bytes()
+        ready = recognise_stored(folder / "pages" / str(idx), data, number, Limits.from_env())
+    except FileNotFoundError:  # the job was deleted while this page waited
         return False
-    outcome = parse_entry(idx, row.entry, row.folder, data, Limits.from_env())
-    return store.finish_file(job_id, outcome)
+    store.touch_file(job_id, idx)
+    return ready
 
 
 def assemble_job(settings: Settings, job_id: str) -> None:

@@ -286,6 +286,16 @@ class JobStore:
             ).one()
         return FileRow(*row)
 
+    def touch_file(self, job_id: str, idx: int) -> None:
+        """A running file's work goes on (one of its pages was recognised): its time budget starts again."""
+        f = files_table.c
+        with self.engine.begin() as db:
+            db.execute(
+                files_table.update()
+                .where(f.job_id == job_id, f.idx == idx, f.task == "running")
+                .values(started_at=self.clock())
+            )
+
     def release_file(self, job_id: str, idx: int) -> None:
         """Put an interrupted file back in the queue's state (the worker is stopping; nothing was lost)."""
         f = files_table.c

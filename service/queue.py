@@ -6,6 +6,8 @@ retries, priorities and consumer.
 - **Fair**: a file task's priority is minus its index in its job, so the workers take the files of all
   waiting jobs in turn (the first file of each, then the second …): a 1-file job does not wait behind a
   200-file one. Preparing and assembling a job go first.
+- **A scan's pages in parallel**: a scanned file's pages are recognised one task each (with the file's
+  priority), by whichever workers are free; the last one has the file read again from them.
 - **Restarts**: a worker stops on SIGTERM gracefully (Huey's ``graceful_signal``): running files finish;
   one still running when the shutdown timeout ends is put back in the queue as it was, with no attempt
   counted. Files already read are never read again.
@@ -55,6 +57,7 @@ class Queue:
     settings: Settings
     prepare: Any
     read_file: Any
+    read_page: Any
     assemble: Any
     requeue_stale: Any
 
@@ -95,14 +98,26 @@ def build(settings: Settings) -> Queue:
     @huey.task(name="itbforms.read_file", retries=settings.job_file_retries, retry_delay=1)
     def read_file(job_id: str, idx: int) -> None:
         try:
-            last = jobs.read_job_file(settings, job_id, idx, f"{worker}/{os.getpid()}")
+            step = jobs.read_job_file(settings, job_id, idx, f"{worker}/{os.getpid()}")
         except KeyboardInterrupt:  # interrupted at shutdown: back in the queue, no attempt counted
             jobs.store_for(settings).release_file(job_id, idx)
             read_file(job_id, idx, priority=-idx)
             raise
-        if last:
+        for number in step.pages:
+            read_page(job_id, idx, number, priority=-idx)
+        if step.last:
             assemble(job_id)
         _requeue(queue)
+
+    @huey.task(name="itbforms.read_page", retries=settings.job_file_retries, retry_delay=1)
+    def read_page(job_id: str, idx: int, number: int) -> None:
+        try:
+            ready = jobs.read_job_page(settings, job_id, idx, number)
+        except KeyboardInterrupt:  # interrupted at shutdown: back in the queue, nothing stored
+            read_page(job_id, idx, number, priority=-idx)
+            raise
+        if ready:
+            read_file(job_id, idx, priority=-idx)
 
     @huey.task(name="itbforms.assemble", priority=PRIORITY_JOB)
     def assemble(job_id: str) -> None:
@@ -116,7 +131,7 @@ def build(settings: Settings) -> Queue:
             (prepare if step == "prepare" else assemble)(job_id)
         jobs.purge(settings)
 
-    queue = Queue(huey, settings, prepare, read_file, assemble, requeue_stale)
+    queue = Queue(huey, settings, prepare, read_file, read_page, assemble, requeue_stale)
     return queue
 
 

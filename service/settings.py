@@ -38,6 +38,7 @@ class Settings:
     storage_dir: str = ""  # uploads and files every worker reads; empty → <data_dir>/storage
     workers: int = os.cpu_count() or 1  # worker processes `make run` starts beside the web server; 0: none
     job_workers: int = os.cpu_count() or 1  # parser processes of `itbforms bundle` (no queue)
+    ocr_processes: int = os.cpu_count() or 1  # the web server's processes recognising one scan's pages
     job_retention_hours: float = 72.0  # finished jobs and their results are deleted after this
     job_file_retries: int = (
         2  # a file task that raised is tried again this often (a parse itself never raises)

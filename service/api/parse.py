@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from service import workflows
 from service.api.schemas import ParseForm, ParseResult, UploadFile
-from service.api.transfer import limits, uploaded_file
+from service.api.transfer import limits, page_source, uploaded_file
 
 blp = Blueprint("parse", __name__, description="解析已填写的表单文件")
 
@@ -26,5 +26,6 @@ def parse(fields: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
         form=fields["form"],
         checks=fields["checks"],
         limits=limits(),
+        page_source=page_source(),
     )
     return result.to_dict()

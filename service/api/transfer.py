@@ -19,6 +19,7 @@ from service import workflows
 from service.hygiene import file_name
 from service.settings import Settings
 from service.workflows import Filled, RecordTooLarge, decode_record
+from service.workflows.page_pool import PagePool, page_pool
 
 MIMETYPES = {
     **{fmt: get_format(fmt).mime_types[0] for fmt in ("docx", "xlsx", "pdf")},
@@ -38,6 +39,11 @@ def limits() -> Limits:
     if timeout == configured.convert_timeout:
         return configured
     return replace(configured, convert_timeout=timeout)
+
+
+def page_source() -> PagePool:
+    """What recognises an uploaded scan's pages: the web process's pool of ``ocr_processes``."""
+    return page_pool(settings().ocr_processes)
 
 
 def record_limit() -> int:

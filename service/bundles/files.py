@@ -4,14 +4,17 @@ raises so that one bad file never fails the bundle (the process pool runs ``pars
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from extractor import parse_bytes
-from extractor.errors import UnreadableFile, UnsupportedFile
+from extractor.errors import PagesPending, UnreadableFile, UnsupportedFile
 from extractor.settings import DEFAULT_LIMITS, Limits
 from extractor.sniff import sniff
 from forms.errors import FormsError
 from forms.problems import Problem
+
+if TYPE_CHECKING:
+    from extractor.scan import PageSource
 
 #: File states, as the job API shows them.
 FILE_STATES = {
@@ -71,13 +74,19 @@ class FileOutcome:
 
 
 def parse_entry(
-    index: int, name: str, folder: str, data: bytes, limits: Limits = DEFAULT_LIMITS
+    index: int,
+    name: str,
+    folder: str,
+    data: bytes,
+    limits: Limits = DEFAULT_LIMITS,
+    page_source: PageSource | None = None,
 ) -> FileOutcome:
-    """Parse one file of a bundle within ``limits``; never raises (the process pool runs this)."""
+    """Parse one file of a bundle within ``limits`` (a scan's pages recognised by ``page_source``); never
+    raises (the process pool runs this), but for ``PagesPending``: that file is to be read again later."""
     outcome = FileOutcome(index, name, folder, len(data))
     try:
         outcome.kind = sniff(data, name)
-        result = parse_bytes(data, name, limits=limits)
+        result = parse_bytes(data, name, limits=limits, page_source=page_source)
         outcome.kind = result.kind or outcome.kind
     except UnsupportedFile as exc:
         outcome.status, outcome.reason = "not_form", exc.reason
@@ -88,6 +97,8 @@ def parse_entry(
     except FormsError as exc:  # a legacy file LibreOffice could not convert, …
         outcome.status, outcome.reason = "unreadable", str(exc)
         return outcome
+    except PagesPending:
+        raise
     except Exception as exc:  # noqa: BLE001  (one bad file must never fail the bundle)
         outcome.status = "failed"
         outcome.reason = f"解析时发生内部错误（{type(exc).__name__}），请单独上传此文件核对"

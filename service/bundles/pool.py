@@ -33,7 +33,7 @@ def parse_all(bundle: Bundle, workers: int, limits: Limits) -> Iterator[FileOutc
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["service.bundles.files", "extractor.docx", "extractor.pdf"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=exit_with_parent) as pool:
         pending: dict[Future[FileOutcome], BundleEntry] = {}
         for entry, data in bundle:
             if isinstance(data, UnreadableFile):
@@ -61,8 +61,8 @@ def _read_failed(entry: BundleEntry, exc: UnreadableFile) -> FileOutcome:
     return FileOutcome(entry.index, entry.name, entry.folder, entry.size, "unreadable", reason=exc.reason)
 
 
-def _worker_init() -> None:
-    """Exit a pool worker whose parent is gone (a killed server must not leave parsers behind)."""
+def exit_with_parent() -> None:
+    """In a pool worker: exit once the parent is gone (a killed server must not leave parsers behind)."""
     parent = os.getppid()
 
     def watch() -> None:

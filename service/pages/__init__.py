@@ -17,7 +17,7 @@ import base64
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
@@ -34,10 +34,13 @@ from forms.model import Field, FormDef, Section
 from forms.vocabulary import RESULT_LABELS, YEAR_MAX, YEAR_MIN
 from service import workflows
 from service.accounts import BUNDLE_ROLES
-from service.api.transfer import limits
+from service.api.transfer import limits, page_source
 from service.auth import login_required
 from service.hygiene import file_name, strip_paths
 from service.problems import problem_kind
+
+if TYPE_CHECKING:
+    from extractor.scan import PageSource
 
 pages = Blueprint(
     "pages",
@@ -174,7 +177,7 @@ def parse_upload() -> str | tuple[str, int]:
     if isinstance(upload, PageError):
         return render_parse(error=(upload.title, upload.detail)), upload.status
     try:
-        view = upload.view(limits())
+        view = upload.view(limits(), pages=page_source())
     except FormsError as exc:
         return render_parse(error=error_text(exc)), problem_kind(exc).status
     return render_parse(result=view)
@@ -198,10 +201,19 @@ class Upload:
     form: str | None
     checks: bool
 
-    def view(self, limits: Limits, progress: Progress | None = None) -> dict[str, Any]:
-        """Parse it (``FormsError`` when it cannot be used): what the parse template shows of the result."""
+    def view(
+        self, limits: Limits, progress: Progress | None = None, pages: PageSource | None = None
+    ) -> dict[str, Any]:
+        """Parse it (``FormsError`` when it cannot be used): what the parse template shows of the result;
+        a scan's pages recognised by ``pages``."""
         result = workflows.parse(
-            self.data, self.filename, form=self.form, checks=self.checks, limits=limits, progress=progress
+            self.data,
+            self.filename,
+            form=self.form,
+            checks=self.checks,
+            limits=limits,
+            progress=progress,
+            page_source=pages,
         )
         report = result.checks.to_dict() if result.checks is not None else None
         crops = workflows.uncertain_crops(self.data, result)

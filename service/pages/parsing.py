@@ -15,7 +15,7 @@ from flask import current_app, session, url_for
 from werkzeug.exceptions import NotFound
 
 from extractor.settings import Progress
-from service.api.transfer import limits
+from service.api.transfer import limits, page_source
 from service.pages import PageError, error_text, pages, parse_request, render_parse
 from service.pages.runs import Busy, Run, Runs
 from service.problems import problem_kind
@@ -31,10 +31,10 @@ def parse_run_start() -> tuple[dict[str, Any], int]:
     upload = parse_request()
     if isinstance(upload, PageError):
         return {"title": upload.title, "detail": upload.detail}, upload.status
-    bounds = limits()
+    bounds, pages = limits(), page_source()
 
     def work(progress: Progress) -> dict[str, Any]:
-        return upload.view(bounds, progress)
+        return upload.view(bounds, progress, pages)
 
     try:
         run_id = _runs().start(_owner(), work)

@@ -55,9 +55,13 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
-    """``service.workflows.fill`` and the others, imported when first asked for (PEP 562)."""
+    """``service.workflows.fill`` and the others, imported when first asked for (PEP 562). Every name of
+    the module imported is bound at once: importing ``service.workflows.parse`` binds the *module* as this
+    package's ``parse``, which would otherwise shadow the function once ``read_source`` was asked first."""
     if name not in _HOMES:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOMES[name]), name)
-    globals()[name] = value
-    return value
+    module = importlib.import_module(_HOMES[name])
+    for other, home in _HOMES.items():
+        if home == module.__name__:
+            globals()[other] = getattr(module, other)
+    return globals()[name]

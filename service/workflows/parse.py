@@ -3,12 +3,17 @@ either a JSON record or a filled document (the one source detection of pre-filli
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from extractor import ParseResult, parse_bytes
 from extractor.errors import UnsupportedFile
 from extractor.settings import DEFAULT_LIMITS, Limits, Progress
 from forms.model import FormDef
 from forms.records import LoadedRecord
 from service.workflows.records import decode_record
+
+if TYPE_CHECKING:
+    from extractor.scan import PageSource
 
 
 def parse(
@@ -19,11 +24,13 @@ def parse(
     checks: bool = False,
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
+    page_source: PageSource | None = None,
 ) -> ParseResult:
     """A filled form's record, problems and provenance (``form`` None: told from the document); with
     ``checks`` the regulation's check report too, the values the reader could not use counted under V-TYPE.
-    ``progress(n, N)`` is told as a scan's n-th of N pages begins to be recognised."""
-    result = parse_bytes(data, filename, form=form, limits=limits, progress=progress)
+    ``progress(n, N)`` is told as a scan's n-th of N pages begins to be recognised; ``page_source``
+    recognises them (``service.workflows.page_pool`` in parallel; in turn when None)."""
+    result = parse_bytes(data, filename, form=form, limits=limits, progress=progress, page_source=page_source)
     if checks:
         from forms.checks import run_checks  # the rules load only when asked for (a fast `itbforms parse`)
 

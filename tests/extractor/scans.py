@@ -18,6 +18,7 @@ from forms.records import load_record
 from service.bundles.screen import normalise
 from templates.render import fill
 from tests.conftest import read_example
+from tests.extractor.pdfs import pdf_pages
 
 SEAL_LABEL = "申报单位（盖章）"
 SIGNATURE_LABEL = "法定代表人（签字）"
@@ -207,3 +208,31 @@ def unsure_cover() -> bytes:
         record[section][key] = value
     loaded = load_record(record)
     return scan(fill(loaded.form, loaded.record, "pdf"), pages=[1])
+
+
+def joined(*pdfs: bytes) -> bytes:
+    """One PDF of the pages of ``pdfs``, in order."""
+    document = pdfium.PdfDocument.new()
+    for pdf in pdfs:
+        document.import_pages(pdfium.PdfDocument(pdf))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def attachment_pages() -> bytes:
+    """Two pages an applicant puts after the form, as a scanner makes them: a page of text (a licence) and
+    a table whose columns are not the form's (an audit report)."""
+    dpi = 150
+    page = Image.new("RGB", (1240, 1754), "white")  # A4
+    draw = ImageDraw.Draw(page)
+    xs = [140, 260, 700, 880, 1100]
+    for y in range(200, 1000, 60):
+        draw.line((xs[0], y, xs[-1], y), fill="black", width=2)
+    for x in xs:
+        draw.line((x, 200, x, 980), fill="black", width=2)
+    draw.text((150, 215), "Audit report 2025", fill="black")
+    table = io.BytesIO()
+    page.save(table, "PDF", resolution=dpi)
+    text = pdf_pages(["text:Business licence of the applicant"])
+    return scan(joined(text, table.getvalue()), dpi=dpi, skew=-0.5)

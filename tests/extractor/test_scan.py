@@ -20,7 +20,15 @@ from forms.records import dump_record, load_record
 from templates.render import fill
 from tests.conftest import read_example
 from tests.extractor.pdfs import pdf_pages
-from tests.extractor.scans import leaves, same, scan, sealed, with_text_layer
+from tests.extractor.scans import (
+    attachment_pages,
+    joined,
+    leaves,
+    same,
+    scan,
+    sealed,
+    with_text_layer,
+)
 
 pytestmark = pytest.mark.xdist_group("extractor-scan")
 
@@ -160,6 +168,44 @@ def test_pages_recognised_elsewhere_and_not_ready_stop_the_read_untouched():
     with pytest.raises(PagesPending) as caught:
         parse_bytes(data, "sales.pdf", page_source=not_ready)
     assert caught.value.pages == [1]
+
+
+def closing_pages(pdf: bytes) -> list[int]:
+    """The pages of a printed annex1 from the one with 证明材料目录 (its last field) to the end."""
+    document = pdfium.PdfDocument(pdf)
+    texts = [page.get_textpage().get_text_range() for page in document]
+    first = next(n for n, text in enumerate(texts, start=1) if "证明材料目录" in text)
+    return list(range(first, len(texts) + 1))
+
+
+@pytest.mark.soffice
+def test_pages_after_the_form_are_listed_as_attachments_and_not_recognised(printed):
+    pages = closing_pages(printed["annex1"])
+    assert len(pages) == 1  # the example's list of attachments fits its page
+    data = joined(scan(printed["annex1"], pages=pages), attachment_pages())
+    told: list[tuple[int, int]] = []
+    doc = read_scan(data, "申报书.pdf", UNHURRIED, progress=lambda n, total: told.append((n, total)))
+    assert told == [(1, 3)]  # the form's last page only
+    text = " ".join(doc.texts())
+    assert "证明材料目录" in text and "Business" not in text and "Audit" not in text
+    (problem,) = doc.problems
+    assert problem.code == "attachment_pages" and "第 2–3 页" in problem.message
+
+
+@pytest.mark.soffice
+def test_a_list_of_attachments_running_on_to_the_next_page_is_read_to_its_end():
+    loaded = load_record(read_example("annex1.json"))
+    rows = [{"seq": n, "title": f"证明材料{n}", "pages": str(n)} for n in range(1, 41)]
+    loaded.record["attachments"]["attachments"] = rows
+    pdf = fill(loaded.form, loaded.record, "pdf")
+    pages = closing_pages(pdf)
+    assert len(pages) >= 2  # the list runs on
+    data = joined(scan(pdf, pages=pages), attachment_pages())
+    result = parse_bytes(data, "申报书.pdf", form="annex1", limits=UNHURRIED)
+    read = result.record["attachments"]["attachments"]
+    assert [row["seq"] for row in read] == list(range(1, 41))
+    (problem,) = [p for p in result.problems if p.code == "attachment_pages"]
+    assert f"第 {len(pages) + 1}–{len(pages) + 2} 页" in problem.message
 
 
 def test_pages_after_the_recognised_ones_are_listed_not_read():

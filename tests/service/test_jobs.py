@@ -13,6 +13,7 @@ from sqlalchemy import select, text
 
 from service import jobs
 from service.jobs import (
+    FileRead,
     JobNotFound,
     JobNotReady,
     assemble_job,
@@ -21,6 +22,7 @@ from service.jobs import (
     job_status,
     prepare_job,
     read_job_file,
+    read_job_page,
     submit_bundle,
 )
 from service.jobstore import JobStore, files_table
@@ -44,7 +46,12 @@ def work(settings: Settings, job_id: str) -> None:
     assert indexes is not None
     last = not indexes
     for idx in indexes:
-        last = read_job_file(settings, job_id, idx, "test")
+        step = read_job_file(settings, job_id, idx, "test")
+        for number in step.pages:  # a scan's pages, each its own task
+            read_job_page(settings, job_id, idx, number)
+        if step.pages:
+            step = read_job_file(settings, job_id, idx, "test")
+        last = step.last
     assert last
     assemble_job(settings, job_id)
 
@@ -58,11 +65,11 @@ def test_a_job_round_trips_one_task_per_file(tmp_path, backend):
     assert prepare_job(settings, job.id) == [0, 1, 2]
     running = get_job(settings, job.id)
     assert running.status == "running" and (running.done, running.total) == (0, 3)
-    assert read_job_file(settings, job.id, 1, "w1") is False
+    assert read_job_file(settings, job.id, 1, "w1") == FileRead()
     assert (get_job(settings, job.id).done, get_job(settings, job.id).files[1].status) == (1, "parsed")
-    assert read_job_file(settings, job.id, 1, "w2") is False  # delivered twice: not read again
-    assert read_job_file(settings, job.id, 0, "w1") is False
-    assert read_job_file(settings, job.id, 2, "w1") is True  # the last: assemble now
+    assert read_job_file(settings, job.id, 1, "w2") == FileRead()  # delivered twice: not read again
+    assert read_job_file(settings, job.id, 0, "w1") == FileRead()
+    assert read_job_file(settings, job.id, 2, "w1") == FileRead(last=True)  # the last: assemble now
     assemble_job(settings, job.id)
     done = get_job(settings, job.id)
     assert done.status == "done" and done.attempts == 1 and done.input_path is None

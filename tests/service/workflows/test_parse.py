@@ -4,6 +4,9 @@ from either a JSON record or a filled document, told apart by the bytes."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +16,8 @@ from forms.records import load_record
 from service.workflows import parse, read_source
 from templates.render import fill
 from tests.conftest import read_example
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
@@ -52,3 +57,17 @@ def test_an_unknown_source_is_told_it_may_also_be_a_json_record() -> None:
         read_source(png, "上年.png", max_record_bytes=1 << 20)
     message = str(caught.value)
     assert message.startswith("上年.png：") and "Word" in message and "JSON 记录" in message
+
+
+def test_the_package_gives_the_functions_whichever_name_is_asked_for_first():
+    """``service.workflows.parse`` is both a module and the function the package exports: asking for
+    ``read_source`` first must not leave the module where ``workflows.parse`` is expected."""
+    code = (
+        "import inspect\n"
+        "from service import workflows\n"
+        "workflows.uncertain_crops, workflows.read_source\n"
+        "assert inspect.isfunction(workflows.parse), workflows.parse\n"
+        "workflows.check\n"
+        "assert inspect.isfunction(workflows.check), workflows.check\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
