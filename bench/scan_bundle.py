@@ -108,13 +108,9 @@ def scanned_pages(bundle: Path) -> int:
 
 def differences(report: dict[str, Any]) -> tuple[int, list[str]]:
     """Word-vs-scan differences over the report's units: how many are labelled recognition uncertainty, and
-    the others as ``unit: label (Word value / scan value)``."""
+    the others as ``unit: label``."""
     found = [(unit["seq"], d) for unit in report["units"] for d in unit["differences"]]
-    others = [
-        f"{seq}: {d['label']} ({' / '.join(str(v['value']) for v in d['values'])})"
-        for seq, d in found
-        if not d.get("uncertain")
-    ]
+    others = [f"{seq}: {d['label']}" for seq, d in found if not d.get("uncertain")]
     return len(found) - len(others), others
 
 
