@@ -10,6 +10,7 @@ scanned batch on N machines from the per-page OCR cost. Run: ``python -m bench.q
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -20,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.bundle import ROOT, build_bundle, measure
+from bench.bundle import ROOT, build_bundle, measure, sample
 from bench.readme import write_section
 
 SECTION = "bench-queue"
@@ -54,9 +55,19 @@ def start_redis() -> tuple[subprocess.Popen[bytes], str]:
     return server, f"redis://127.0.0.1:{port}/0"
 
 
-def as_job(bundle: Path, processes: int, queue_url: str = "") -> dict[str, Any]:
-    """Submit ``bundle`` as a job to a fresh data directory and let ``itbforms worker --processes N`` do it;
-    the seconds from submission to the stored results."""
+def as_job(
+    bundle: Path,
+    processes: int,
+    queue_url: str = "",
+    *,
+    environ: dict[str, str] | None = None,
+    watch: bool = False,
+) -> dict[str, Any]:
+    """Submit ``bundle`` as a job to a fresh data directory and let ``itbforms worker --processes N`` do it
+    (``environ`` added to the worker's environment): the seconds from submission to the stored results and
+    the job's report. With ``watch``, also the worker's process tree sampled every 0.1 s as
+    ``bench.bundle.measure`` does: its CPU seconds from submission on and its peak memory (sums of RSS and
+    PSS, MB)."""
     from service import jobs  # noqa: PLC0415
     from service.queue import queue_for  # noqa: PLC0415
     from service.settings import Settings  # noqa: PLC0415
@@ -65,8 +76,10 @@ def as_job(bundle: Path, processes: int, queue_url: str = "") -> dict[str, Any]:
         import redis  # noqa: PLC0415
 
         redis.Redis.from_url(queue_url).flushdb()
+    peak_rss = peak_pss = 0
+    cpu: dict[int, float] = {}
     with tempfile.TemporaryDirectory(prefix="itbforms-bench-") as data:
-        env = {"ITBFORMS_DATA_DIR": data, "ITBFORMS_QUEUE_URL": queue_url}
+        env = {"ITBFORMS_DATA_DIR": data, "ITBFORMS_QUEUE_URL": queue_url, **(environ or {})}
         settings = Settings.from_env(env)
         worker = subprocess.Popen(
             [sys.executable, "-m", "service.cli", "worker", "--processes", str(processes)],
@@ -77,18 +90,32 @@ def as_job(bundle: Path, processes: int, queue_url: str = "") -> dict[str, Any]:
         )
         try:
             time.sleep(2.0)  # the worker is up before the clock starts: start-up is not the queue's cost
+            if watch:
+                sample(worker.pid, cpu)
+            cpu_before = sum(cpu.values())
             started = time.monotonic()
             job = jobs.submit_bundle(settings, bundle, bundle.name)
             queue_for(settings).submit(job.id)
             while (job := jobs.get_job(settings, job.id, files=False)).status not in ("done", "failed"):
-                time.sleep(0.05)
+                if watch:
+                    rss, pss = sample(worker.pid, cpu)
+                    peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+                time.sleep(0.1 if watch else 0.05)
             seconds = time.monotonic() - started
+            if job.status != "done":
+                raise SystemExit(f"the job failed: {job.error}")
+            report = json.loads(jobs.job_result(settings, job.id, "report"))
         finally:
             worker.terminate()
             worker.wait(60)
-    if job.status != "done":
-        raise SystemExit(f"the job failed: {job.error}")
-    return {"seconds": seconds, "files": job.total}
+    return {
+        "seconds": seconds,
+        "files": job.total,
+        "report": report,
+        "cpu_seconds": sum(cpu.values()) - cpu_before,
+        "peak_rss_mb": peak_rss / 1024,
+        "peak_pss_mb": peak_pss / 1024,
+    }
 
 
 def cpu_per_file(bundle: Path, files: int = 60) -> tuple[float, float]:
