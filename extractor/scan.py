@@ -365,11 +365,14 @@ def render(page: pdfium.PdfPage, limits: Limits, dpi: int = DPI) -> tuple[np.nda
 
 
 def straighten(image: np.ndarray) -> np.ndarray:
-    """``image`` rotated so that its long ruling lines are level (the skew of a crooked scan removed)."""
+    """``image`` rotated so that its long ruling lines are level (the skew of a crooked scan removed). The
+    skew is measured on the page at half size (a quarter of the edge points for the line finder, the same
+    angles), then the whole page is turned."""
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    edges = cv2.Canny(gray, 50, 150)
-    width = image.shape[1]
-    segments = cv2.HoughLinesP(edges, 1, math.pi / 1800, 200, minLineLength=width // 4, maxLineGap=10)
+    small = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    edges = cv2.Canny(small, 50, 150)
+    width = small.shape[1]
+    segments = cv2.HoughLinesP(edges, 1, math.pi / 1800, 100, minLineLength=width // 4, maxLineGap=5)
     if segments is None:
         return image
     angles = []
