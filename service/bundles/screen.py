@@ -16,6 +16,7 @@ With ``workers > 1`` a *script* that calls ``screen_bundle`` must guard its top 
 
 from __future__ import annotations
 
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -107,6 +108,7 @@ def compare_records(
     file left empty because reading it raised a problem on that field (listed with the file's problems).
     """
     recognised = _uncertain(a_file) | _uncertain(b_file)
+    scanned = "scan" in (a_file.kind, b_file.kind)
     left = {path: (label, value) for path, label, value in _leaves(form, a)}
     right = {path: (label, value) for path, label, value in _leaves(form, b)}
     regrouped = _same_table_text(form, a, b)
@@ -129,10 +131,17 @@ def compare_records(
                         {"file": a_file.name, "kind": a_file.kind, "value": display(av)},
                         {"file": b_file.name, "kind": b_file.kind, "value": display(bv)},
                     ],
-                    "uncertain": any(path == u or path.startswith(f"{u}.") for u in recognised),
+                    "uncertain": any(path == u or path.startswith(f"{u}.") for u in recognised)
+                    or (scanned and _only_spacing(av, bv)),
                 }
             )
     return differences
+
+
+def _only_spacing(a: Any, b: Any) -> bool:
+    """Whether two values differ in their spaces only: on a scan that is the recognition's guess of where the
+    spaces were (``RB/T 214`` read as ``RB/T214``), not the applicant's inconsistency."""
+    return re.sub(r"\s+", "", str(display(a))) == re.sub(r"\s+", "", str(display(b)))
 
 
 def _table_of(path: str) -> str:

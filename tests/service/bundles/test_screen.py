@@ -358,6 +358,8 @@ def test_a_scans_uncertain_differences_are_labelled_so_and_its_seal_reported():
     word, scan = unit_record(1), unit_record(1)
     scan["applicant"]["staff_total"] = 136  # 186 misread, the engine unsure of it
     scan["applicant"]["site_area"] = 1860  # recognised with confidence: the applicant's own inconsistency
+    word["platform"]["mechanism"] = "通过 CNAS-CL01 与 RB/T 214 认可"
+    scan["platform"]["mechanism"] = "通过 CNAS-CL01与RB/T214 认可"  # the engine's guess of the spaces
     unsure = Problem("ocr_uncertain", Severity.WARN, "applicant.staff_total", "136", {"confidence": "0.61"})
     fa = FileOutcome(0, "甲/申报书.docx", "甲", status="parsed", kind="docx", form="annex1", record=word)
     fb = FileOutcome(1, "甲/申报书.pdf", "甲", status="parsed", kind="scan", form="annex1", record=scan)
@@ -367,12 +369,19 @@ def test_a_scans_uncertain_differences_are_labelled_so_and_its_seal_reported():
     assert {d["field"]: d["uncertain"] for d in differences} == {
         "applicant.staff_total": True,
         "applicant.site_area": False,
+        "platform.mechanism": True,
+    }
+    typed = FileOutcome(1, "甲/申报书.pdf", "甲", status="parsed", kind="pdf", form="annex1", record=scan)
+    assert {d["field"]: d["uncertain"] for d in compare_records(ANNEX1, word, scan, fa, typed)} == {
+        "applicant.staff_total": False,
+        "applicant.site_area": False,
+        "platform.mechanism": False,  # a typed PDF's spaces are the applicant's
     }
     unit = Unit(1, [fa, fb], run_checks(word, ANNEX1, kinds=("V",)), differences)
     assert unit.seal == "已盖章"
     assert unit.notes() == [
         "Word与PDF文件内容不一致：服务场所面积（平方米）",
-        "扫描件有 1 处与 Word 文件不同，但系识别不确定，请对照扫描件核对",
+        "扫描件有 2 处与 Word 文件不同，但系识别不确定，请对照扫描件核对",
     ]
     fb.seals = [{"page": 9, "bbox": [88, 394, 210, 516], "near": "推荐单位（盖章）"}]
     assert unit.seal == "未见印章" and unit.notes()[-1] == "PDF 文件中“申报单位（盖章）”处未见印章"
