@@ -25,6 +25,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -91,24 +92,40 @@ def bundle_path(units: int = UNITS) -> Path:
 
 def build_bundle(units: int = UNITS) -> Path:
     """The benchmark bundle (generated once, then cached)."""
+    return build_units(
+        bundle_path(units), units, "Word 与 PDF（LibreOffice 一次批量转换）", "申报书（盖章）.pdf"
+    )
+
+
+def build_units(
+    path: Path,
+    units: int,
+    what: str,
+    pdf_name: str,
+    prints: Callable[[list[bytes]], list[bytes]] | None = None,
+) -> Path:
+    """A bundle of ``units`` generated units at ``path`` (generated once, then cached): each unit's annex1
+    ``.docx`` and its PDF named ``pdf_name``, the PDFs printed by LibreOffice in one batch and then turned
+    by ``prints`` into what the bundle holds (scans, say). ``what`` says what is generated, for the log."""
     from forms.records import load_record  # noqa: PLC0415
     from templates.render import fill, fill_pdfs  # noqa: PLC0415
 
-    path = bundle_path(units)
     if path.exists():
         return path
     CACHE.mkdir(parents=True, exist_ok=True)
     base = load_record(json.loads((ROOT / "examples" / "annex1.json").read_text(encoding="utf-8"))).record
     records = [unit_record(base, seq) for seq in range(1, units + 1)]
     started = time.monotonic()
-    print(f"生成 {units} 个单位的 Word 与 PDF（LibreOffice 一次批量转换）…", file=sys.stderr)
+    print(f"生成 {units} 个单位的{what}…", file=sys.stderr)
     pdfs = fill_pdfs([("annex1", r) for r in records])
+    if prints is not None:
+        pdfs = prints(pdfs)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for seq, (record, pdf) in enumerate(zip(records, pdfs, strict=True), 1):
             folder = f"{seq:03d}-{record['applicant']['name']}"
             zf.writestr(f"{folder}/申报书.docx", fill("annex1", record, "docx"))
-            zf.writestr(f"{folder}/申报书（盖章）.pdf", pdf)
+            zf.writestr(f"{folder}/{pdf_name}", pdf)
     partial = path.with_suffix(".part")
     partial.write_bytes(buffer.getvalue())
     partial.replace(path)

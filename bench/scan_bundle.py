@@ -17,19 +17,16 @@ Run: ``python -m bench.scan_bundle``.
 from __future__ import annotations
 
 import argparse
-import io
-import json
 import os
 import platform
 import sys
-import time
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.bundle import CACHE, ROOT, cache_key, unit_record
+from bench.bundle import CACHE, ROOT, build_units, cache_key
 from bench.queue import as_job
 from bench.readme import write_section
 
@@ -62,31 +59,14 @@ def bundle_path(units: int = UNITS) -> Path:
 
 def build_bundle(units: int = UNITS) -> Path:
     """The benchmark's scanned bundle (generated once, then cached)."""
-    from forms.records import load_record  # noqa: PLC0415
-    from templates.render import fill, fill_pdfs  # noqa: PLC0415
+    what = "Word 与盖章扫描件（LibreOffice 批量打印，再逐页扫描）"
+    return build_units(bundle_path(units), units, what, SCANNED_NAME, _scan_all)
 
-    path = bundle_path(units)
-    if path.exists():
-        return path
-    CACHE.mkdir(parents=True, exist_ok=True)
-    base = load_record(json.loads((ROOT / "examples" / "annex1.json").read_text(encoding="utf-8"))).record
-    records = [unit_record(base, seq) for seq in range(1, units + 1)]
-    started = time.monotonic()
-    print(f"生成 {units} 个单位的 Word 与盖章扫描件（LibreOffice 批量打印，再逐页扫描）…", file=sys.stderr)
-    pdfs = fill_pdfs([("annex1", r) for r in records])
+
+def _scan_all(pdfs: list[bytes]) -> list[bytes]:
+    """Each unit's PDF scanned as ``scan_settings`` says, on every core."""
     with ProcessPoolExecutor(os.cpu_count()) as pool:
-        scans = list(pool.map(_scan, [(pdf, scan_settings(seq)) for seq, pdf in enumerate(pdfs, 1)]))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for seq, (record, scanned) in enumerate(zip(records, scans, strict=True), 1):
-            folder = f"{seq:03d}-{record['applicant']['name']}"
-            zf.writestr(f"{folder}/申报书.docx", fill("annex1", record, "docx"))
-            zf.writestr(f"{folder}/{SCANNED_NAME}", scanned)
-    partial = path.with_suffix(".part")
-    partial.write_bytes(buffer.getvalue())
-    partial.replace(path)
-    print(f"已生成 {path}（{time.monotonic() - started:.0f} 秒）", file=sys.stderr)
-    return path
+        return list(pool.map(_scan, [(pdf, scan_settings(seq)) for seq, pdf in enumerate(pdfs, 1)]))
 
 
 def scanned_pages(bundle: Path) -> int:
